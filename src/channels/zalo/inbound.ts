@@ -1,0 +1,39 @@
+import type { Inbound } from '../../conversation/inbound.js';
+
+export interface ZaloUpdate {
+  event_name?: string;
+  message?: {
+    message_id?: string;
+    date?: number;
+    from?: { id?: string; display_name?: string; is_bot?: boolean };
+    chat?: { id?: string; chat_type?: string };
+    text?: string;
+    photo_url?: string;
+    caption?: string;
+  };
+}
+
+/** Accepts an update sent flat or wrapped as {ok, result}: both are seen in the wild. */
+export function unwrap(body: unknown): ZaloUpdate | null {
+  if (!body || typeof body !== 'object') return null;
+  const b = body as { ok?: unknown; result?: unknown; event_name?: unknown };
+  if ('result' in b && b.result && typeof b.result === 'object') return b.result as ZaloUpdate;
+  return 'event_name' in b ? (b as ZaloUpdate) : null;
+}
+
+/** Zalo update → the core's Inbound; null for what the bot ignores (its own messages, unknown shapes). */
+export function toInbound(update: ZaloUpdate, botId: string | null): Inbound | null {
+  const m = update.message;
+  const fromId = m?.from?.id;
+  const chatId = m?.chat?.id ?? fromId;
+  if (!m || !fromId || !chatId || m.from?.is_bot || fromId === botId) return null;
+  const base = {
+    channel: 'zalo' as const,
+    chatId: String(chatId),
+    chatKind: 'private' as const,
+    from: { id: String(fromId), displayName: m.from?.display_name ?? '' },
+    updateKey: m.message_id ? String(m.message_id) : `${fromId}:${m.date ?? ''}:${m.text ?? ''}`.slice(0, 200),
+  };
+  if (update.event_name === 'message.text.received' && typeof m.text === 'string') return { ...base, kind: 'text', text: m.text };
+  return { ...base, kind: 'media' };
+}

@@ -1,0 +1,143 @@
+import QRCode from 'qrcode';
+import { DomainError } from '../../domain/errors.js';
+import { checkFullName } from '../../domain/names.js';
+import { formatCode } from '../../domain/invites.js';
+import type { MemberRow } from '../../store/repos/members.js';
+import type { Ctx, Feature } from '../context.js';
+import { formatDateTime } from '../format.js';
+import { choice, type FileAttachment } from '../message.js';
+import { cancelRow, oneColumn, parseId, requirePrivate, withCell } from './shared.js';
+
+const leaders = ['secretary', 'deputy'] as const;
+
+function inviteMenu(ctx: Ctx): Promise<void> | void {
+  if (!requirePrivate(ctx)) return;
+  return withCell(ctx, 'moi', leaders, (cellId) => {
+    ctx.deps.services.access.require(ctx.caller, cellId, 'invite.create');
+    ctx.reply({
+      text: ctx.t('invites.menu'),
+      choices: oneColumn([
+        choice(ctx.t('invites.single'), `inv:new:${cellId}:1`),
+        choice(ctx.t('invites.multi'), `inv:new:${cellId}:m`),
+        choice(ctx.t('invites.list'), `inv:ls:${cellId}`),
+      ]),
+    });
+  });
+}
+
+async function createInvite(ctx: Ctx, cellId: number, multi: boolean): Promise<void> {
+  const { services, channels } = ctx.deps;
+  const { invite, code } = services.invites.create(ctx.caller, cellId, { maxUses: multi ? null : 1 });
+  const cell = services.cells.get(cellId);
+  const expires = formatDateTime(invite.expiresAt, cell.timezone, ctx.locale);
+  const lines = [ctx.t('invites.created', { cell: cell.name, expires }), ctx.t(multi ? 'invites.multiNote' : 'invites.singleNote')];
+  const link = channels.telegramUsername ? `https://t.me/${channels.telegramUsername}?start=${code}` : null;
+  if (link) lines.push(ctx.t('invites.viaTelegram', { link }));
+  if (channels.zaloName) lines.push(ctx.t('invites.viaZalo', { code: formatCode(code), bot: channels.zaloName }));
+  lines.push(ctx.t('invites.forward'));
+  const attachments: FileAttachment[] = [];
+  if (link) {
+    const png = await QRCode.toBuffer(link, { type: 'png', width: 480, margin: 2, errorCorrectionLevel: 'M' });
+    attachments.push({ kind: 'photo', filename: 'moi-chi-bo.png', mime: 'image/png', data: png, caption: ctx.t('invites.qrCaption', { cell: cell.name }) });
+  }
+  ctx.reply({ text: lines.join('\n\n'), attachments, choices: [[choice(ctx.t('invites.revokeThis'), `inv:rv:${invite.id}`)]] });
+}
+
+function listInvites(ctx: Ctx, cellId: number): void {
+  const { services } = ctx.deps;
+  const cell = services.cells.get(cellId);
+  const active = services.invites.listActive(ctx.caller, cellId);
+  if (active.length === 0) {
+    ctx.reply({ text: ctx.t('invites.none'), choices: [[choice(ctx.t('invites.single'), `inv:new:${cellId}:1`)]] });
+    return;
+  }
+  const lines = active.map((i) =>
+    ctx.t('invites.line', {
+      hint: i.hint,
+      uses: i.uses,
+      max: i.maxUses ?? '∞',
+      expires: formatDateTime(i.expiresAt, cell.timezone, ctx.locale),
+    }),
+  );
+  ctx.reply({
+    text: [ctx.t('invites.activeTitle', { cell: cell.name }), ...lines].join('\n'),
+    choices: oneColumn(active.slice(0, 20).map((i) => choice(ctx.t('invites.revokeHint', { hint: i.hint }), `inv:rv:${i.id}`))),
+  });
+}
+
+function revoke(ctx: Ctx, inviteId: number): void {
+  const invite = ctx.deps.services.invites.revoke(ctx.caller, inviteId);
+  ctx.reply({ text: ctx.t('invites.revoked', { hint: invite.hint }) });
+}
+
+/** Someone opened an invite link or typed a code: check it, then ask for their full name. */
+function joinWithCode(ctx: Ctx, code: string): void {
+  if (!requirePrivate(ctx)) return;
+  const { invite, cell } = ctx.deps.services.invites.check(ctx.caller.personId, code);
+  ctx.setFlow('join', 'name', { inviteId: invite.id }, cell.id);
+  const suggested = checkFullName(ctx.in.from.displayName);
+  const choices = suggested.ok ? [[choice(ctx.t('join.useName', { name: suggested.value }), 'jn:me')], cancelRow(ctx)] : [cancelRow(ctx)];
+  ctx.reply({ text: ctx.t('join.askName', { cell: cell.name }), choices });
+}
+
+function joinStep(ctx: Ctx, _step: string, text: string, data: Record<string, unknown>): void {
+  const { services } = ctx.deps;
+  let member: MemberRow;
+  try {
+    member = services.invites.requestJoin(ctx.caller.personId, Number(data.inviteId), text);
+  } catch (err) {
+    // A bad name keeps the dialogue open; a dead invite ends it.
+    if (err instanceof DomainError && (err.code === 'MEMBER.NAME_INVALID' || err.code === 'MEMBER.ID_NUMBER')) {
+      ctx.reply({ text: `${ctx.t(`errors.${err.code}`)}\n${ctx.t('join.askNameAgain')}`, choices: [cancelRow(ctx)] });
+      return;
+    }
+    ctx.clearFlow();
+    throw err;
+  }
+  ctx.clearFlow();
+  const cell = services.cells.get(member.cellId);
+  ctx.reply({ text: ctx.t('join.requested', { cell: cell.name, name: member.fullName }) });
+  notifyLeaders(ctx, member, cell.name);
+}
+
+/** The approval card goes to the secretary and deputies, on whatever channel each uses. */
+function notifyLeaders(ctx: Ctx, member: MemberRow, cellName: string): void {
+  const { repos, services } = ctx.deps;
+  for (const leader of repos.members.withRoles(member.cellId, [...leaders])) {
+    services.notifier.toPerson(leader.personId, member.cellId, `join:${member.id}:${member.updatedAt}:${leader.personId}`, (t) => ({
+      text: t('join.card', { name: member.fullName, cell: cellName, channel: t(`channels.${ctx.in.channel}`) }),
+      choices: [[choice(t('join.approve'), `jd:${member.id}:1`), choice(t('join.reject'), `jd:${member.id}:0`)]],
+    }));
+  }
+}
+
+function decide(ctx: Ctx, memberId: number, approve: boolean): void {
+  const { services } = ctx.deps;
+  const member = services.invites.decide(ctx.caller, memberId, approve);
+  const cell = services.cells.get(member.cellId);
+  ctx.toast = ctx.t(approve ? 'join.approvedToast' : 'join.rejectedToast');
+  ctx.reply({ text: ctx.t(approve ? 'join.approvedCard' : 'join.rejectedCard', { name: member.fullName, cell: cell.name }), replaceOrigin: true });
+  services.notifier.toPerson(member.personId, member.cellId, `joined:${member.id}:${member.updatedAt}`, (t) => ({
+    text: t(approve ? 'join.welcome' : 'join.refused', { cell: cell.name }),
+    choices: approve ? [[choice(t('menu.help'), 'cmd:trogiup')]] : [],
+  }));
+}
+
+export const invitesFeature: Feature = {
+  commands: { moi: inviteMenu, join_code: joinWithCode },
+  actions: {
+    inv: (ctx, [what, id, mode]) => {
+      if (what === 'new') return createInvite(ctx, parseId(id), mode === 'm');
+      if (what === 'ls') return listInvites(ctx, parseId(id));
+      if (what === 'rv') return revoke(ctx, parseId(id));
+      return ctx.run('unknown_command');
+    },
+    jd: (ctx, [id, yes]) => decide(ctx, parseId(id), yes === '1'),
+    /** "Use my name as shown": the display name, checked like a typed one. */
+    jn: (ctx) => {
+      if (ctx.conv?.flow !== 'join') return ctx.run('unknown_command');
+      return joinStep(ctx, 'name', ctx.in.from.displayName, ctx.conv.data);
+    },
+  },
+  flows: { join: joinStep },
+};

@@ -1,0 +1,98 @@
+import { TZDate } from '@date-fns/tz';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Notifier } from '../services/notifier.js';
+import type { MemberRepo } from '../store/repos/members.js';
+import type { OutboxRepo, OutboxRow } from '../store/repos/outbox.js';
+import type { ChannelName } from '../store/repos/people.js';
+import type { CellRepo } from '../store/repos/cells.js';
+
+/** Past this share of the month's budget the secretaries are told. */
+export const WARN_SHARE = 0.8;
+/** Past this share only essential messages go out; nudges wait for the next month. */
+export const HOLD_SHARE = 0.95;
+
+/**
+ * Keeps a channel with a monthly message budget (Zalo's free plan) inside it: counts messages,
+ * warns at 80 %, holds non-essential messages near the limit, and pauses on "Quota exceeded"
+ * until the month turns. Held and waiting messages stay in the outbox; none is dropped.
+ */
+export class QuotaGuard {
+  constructor(
+    private readonly channel: ChannelName,
+    private readonly limit: number,
+    private readonly outbox: OutboxRepo,
+    private readonly cells: CellRepo,
+    private readonly members: MemberRepo,
+    private readonly notifier: () => Notifier,
+    private readonly clock: Clock,
+    private readonly timezone: string,
+    private readonly log: Logger,
+  ) {}
+
+  private month(): string {
+    const d = new TZDate(this.clock.now(), this.timezone);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+  }
+
+  private key(): string {
+    return `${this.channel}:${this.month()}`;
+  }
+
+  used(): number {
+    return this.outbox.usage(this.key())?.count ?? 0;
+  }
+
+  /** True while sending must wait for the next month. Releases held messages once it has turned. */
+  paused(): boolean {
+    const usage = this.outbox.usage(this.key());
+    if (!usage) this.releaseHeld();
+    return (usage?.pausedUntil ?? 0) > this.clock.now();
+  }
+
+  /** Decides for one row; a held row is set aside and false is returned. */
+  allow(row: OutboxRow): boolean {
+    if (row.essential || this.used() < this.limit * HOLD_SHARE) return true;
+    this.outbox.setStatus([row.id], 'held');
+    this.log.info({ channel: this.channel, outboxId: row.id }, 'message held for quota');
+    return false;
+  }
+
+  count(n: number): void {
+    if (n <= 0) return;
+    const used = this.outbox.addUsage(this.key(), n);
+    const usage = this.outbox.usage(this.key());
+    if (used >= this.limit * WARN_SHARE && !usage?.warnedAt) {
+      this.outbox.updateUsage(this.key(), { warnedAt: this.clock.now() });
+      this.tellSecretaries('warn', (t) => ({ text: t('quota.warn', { used, limit: this.limit }) }));
+    }
+  }
+
+  /** The platform answered "Quota exceeded": stop until the month turns and say what waits. */
+  exhausted(): void {
+    const nextMonth = this.startOfNextMonth();
+    this.outbox.updateUsage(this.key(), { pausedUntil: nextMonth });
+    const waiting = this.outbox.byStatus(this.channel, 'pending').length + this.outbox.byStatus(this.channel, 'held').length;
+    this.log.warn({ channel: this.channel, waiting }, 'channel quota exhausted; paused until next month');
+    this.tellSecretaries('paused', (t) => ({ text: t('quota.paused', { waiting }) }));
+  }
+
+  private releaseHeld(): void {
+    const held = this.outbox.byStatus(this.channel, 'held').map((r) => r.id);
+    this.outbox.setStatus(held, 'pending', this.clock.now());
+  }
+
+  private startOfNextMonth(): number {
+    const d = new TZDate(this.clock.now(), this.timezone);
+    return new TZDate(d.getFullYear(), d.getMonth() + 1, 1, 0, 0, 0, this.timezone).getTime();
+  }
+
+  private tellSecretaries(kind: string, build: Parameters<Notifier['toPerson']>[3]): void {
+    const notifier = this.notifier();
+    for (const cell of this.cells.list()) {
+      for (const s of this.members.withRoles(cell.id, ['secretary'])) {
+        notifier.toPerson(s.personId, cell.id, `quota:${this.channel}:${kind}:${this.month()}:${s.personId}`, build, true, this.channel);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import { encodeCode, INVITE_CODE_LENGTH, inviteProblem, normaliseCode } from '../domain/invites.js';
+import { checkFullName } from '../domain/names.js';
+import type { CellRow } from '../store/repos/cells.js';
+import type { InviteRow } from '../store/repos/invites.js';
+import type { MemberRow } from '../store/repos/members.js';
+import type { Access } from './access.js';
+import type { Caller, ServiceDeps } from './context.js';
+
+export const hashCode = (code: string): string => createHash('sha256').update(code).digest('hex');
+
+export function newCode(length: number): string {
+  return encodeCode(randomBytes(length), length);
+}
+
+export interface CreatedInvite {
+  invite: InviteRow;
+  code: string;
+}
+
+export class InviteService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly access: Access,
+  ) {}
+
+  create(caller: Caller, cellId: number, opts: { maxUses: number | null }): CreatedInvite {
+    const creator = this.access.requireMember(caller, cellId, 'invite.create');
+    const now = this.deps.clock.now();
+    const code = newCode(INVITE_CODE_LENGTH);
+    const invite = this.deps.repos.invites.insert({
+      cellId,
+      codeHash: hashCode(code),
+      hint: code.slice(0, 4),
+      createdBy: creator.id,
+      maxUses: opts.maxUses,
+      expiresAt: now + this.deps.settings.inviteTtlDays * 86_400_000,
+      createdAt: now,
+    });
+    this.deps.repos.audit.record({ cellId, actorPersonId: caller.personId, action: 'invite.create', details: { inviteId: invite.id }, createdAt: now });
+    return { invite, code };
+  }
+
+  listActive(caller: Caller, cellId: number): InviteRow[] {
+    this.access.require(caller, cellId, 'invite.create');
+    return this.deps.repos.invites.active(cellId, this.deps.clock.now());
+  }
+
+  revoke(caller: Caller, inviteId: number): InviteRow {
+    const invite = this.deps.repos.invites.get(inviteId);
+    if (!invite) throw new DomainError('INVITE.NOT_FOUND');
+    this.access.require(caller, invite.cellId, 'invite.revoke');
+    const now = this.deps.clock.now();
+    this.deps.repos.invites.revoke(inviteId, now);
+    this.deps.repos.audit.record({ cellId: invite.cellId, actorPersonId: caller.personId, action: 'invite.revoke', details: { inviteId }, createdAt: now });
+    return { ...invite, revokedAt: now };
+  }
+
+  /** Looks a typed or deep-linked code up; throws why it cannot be used. */
+  check(personId: number, typed: string): { invite: InviteRow; cell: CellRow } {
+    const code = normaliseCode(typed, INVITE_CODE_LENGTH);
+    if (!code) throw new DomainError('INVITE.NOT_FOUND');
+    const invite = this.deps.repos.invites.byHash(hashCode(code));
+    if (!invite) throw new DomainError('INVITE.NOT_FOUND');
+    const problem = inviteProblem(invite, this.deps.clock.now());
+    if (problem) throw new DomainError(problem);
+    const cell = this.deps.repos.cells.get(invite.cellId);
+    if (!cell) throw new DomainError('INVITE.NOT_FOUND');
+    const existing = this.deps.repos.members.inCell(cell.id, personId);
+    if (existing?.status === 'active') throw new DomainError('INVITE.ALREADY_MEMBER', { cell: cell.name });
+    if (existing?.status === 'pending') throw new DomainError('INVITE.ALREADY_PENDING', { cell: cell.name });
+    return { invite, cell };
+  }
+
+  /** The person confirmed their name: they wait for a leader's approval. */
+  requestJoin(personId: number, inviteId: number, typedName: string): MemberRow {
+    const name = checkFullName(typedName);
+    if (!name.ok) throw new DomainError(name.code);
+    const invite = this.deps.repos.invites.get(inviteId);
+    if (!invite) throw new DomainError('INVITE.NOT_FOUND');
+    const now = this.deps.clock.now();
+    const problem = inviteProblem(invite, now);
+    if (problem) throw new DomainError(problem);
+    const { repos } = this.deps;
+    return this.deps.store.db.transaction(() => {
+      const existing = repos.members.inCell(invite.cellId, personId);
+      if (existing?.status === 'active') throw new DomainError('INVITE.ALREADY_MEMBER', { cell: '' });
+      if (existing?.status === 'pending') throw new DomainError('INVITE.ALREADY_PENDING', { cell: '' });
+      repos.invites.countUse(invite.id);
+      const fields = { fullName: name.value, status: 'pending' as const, inviteId: invite.id, updatedAt: now };
+      // Someone who left or was refused before may ask again: reuse their row, keep history in the audit log.
+      const member = existing
+        ? (repos.members.update(existing.id, { ...fields, leftOn: null }) as MemberRow)
+        : repos.members.insert({ ...fields, cellId: invite.cellId, personId, createdAt: now });
+      repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'join.request', targetMemberId: member.id, createdAt: now });
+      return member;
+    });
+  }
+
+  /** Approve or refuse a pending member; only the first decision counts. */
+  decide(caller: Caller, memberId: number, approve: boolean): MemberRow {
+    const pending = this.deps.repos.members.get(memberId);
+    if (!pending) throw new DomainError('MEMBER.NOT_FOUND');
+    this.access.require(caller, pending.cellId, 'join.decide');
+    const now = this.deps.clock.now();
+    const today = new Date(now).toISOString().slice(0, 10);
+    const decided = this.deps.repos.members.transition(memberId, 'pending', approve ? { status: 'active', joinedOn: today, updatedAt: now } : { status: 'rejected', updatedAt: now });
+    if (!decided) throw new DomainError('JOIN.NOT_PENDING');
+    this.deps.repos.audit.record({ cellId: pending.cellId, actorPersonId: caller.personId, action: approve ? 'join.approve' : 'join.reject', targetMemberId: memberId, createdAt: now });
+    return decided;
+  }
+
+  pending(caller: Caller, cellId: number): MemberRow[] {
+    this.access.require(caller, cellId, 'join.decide');
+    return this.deps.repos.members.list(cellId, ['pending']);
+  }
+}
