@@ -5,17 +5,12 @@ const list = z
   .default('')
   .transform((s) => s.split(/[\s,]+/).filter((x) => x.length > 0));
 
-const optionalUrl = z
-  .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .pipe(z.url({ protocol: /^https?$/ }).optional());
-
 const optionalText = z
   .string()
-  .trim()
   .optional()
-  .transform((s) => (s === '' ? undefined : s));
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const optionalUrl = optionalText.pipe(z.url({ protocol: /^https?$/, message: 'an http(s) URL' }).optional());
 
 const timezone = z.string().refine(
   (tz) => {
@@ -32,7 +27,7 @@ const timezone = z.string().refine(
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{10,}$/, 'a Telegram token like 123456:ABC… from @BotFather').optional()),
+    BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:[\w-]{4,}$/, 'a Telegram token like 123456:ABC… from @BotFather').optional()),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
     ZALO_BOT_TOKEN: optionalText.pipe(z.string().regex(/^\d+:\S{6,}$/, 'a Zalo Bot token like 1234567890:secret… from Zalo Bot Creator').optional()),
     ZALO_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://bot-api.zaloplatforms.com'),
