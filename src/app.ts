@@ -96,7 +96,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   const makeSender = (transport: Transport, quota: QuotaGuard | null) => {
     const sender = new OutboxSender(transport, repos.outbox, repos.people, choices, translator, clock, log.child({ channel: transport.channel }), quota);
     senders[transport.channel] = sender;
-    return new InboundDispatcher(router, transport, repos.outbox, clock, log, () => sender.wake());
+    return new InboundDispatcher(router, transport, repos.outbox, clock, log, () => sender.wake(), quota);
   };
 
   if (config.BOT_TOKEN) {

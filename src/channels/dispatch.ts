@@ -4,7 +4,10 @@ import type { Router } from '../conversation/router.js';
 import type { Logger } from '../logger.js';
 import { serialise } from '../services/notifier.js';
 import type { OutboxRepo } from '../store/repos/outbox.js';
-import type { Transport } from './types.js';
+import type { QuotaGuard } from '../outbox/quota.js';
+import type { RenderedReply } from '../conversation/router.js';
+import type { Locale } from '../conversation/i18n.js';
+import type { SendFailure, Transport } from './types.js';
 
 /**
  * The shared inbound path of every channel: hand the update to the core, send its answers
@@ -18,31 +21,48 @@ export class InboundDispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly wake: () => void,
+    private readonly quota: QuotaGuard | null = null,
   ) {}
 
   async handle(inbound: Inbound, originRef: string | null = null): Promise<{ toast: string | null }> {
     const result = await this.router.handle(inbound);
     const { locale } = result;
     for (const [i, reply] of result.replies.entries()) {
+      const key = `reply:${inbound.channel}:${inbound.updateKey}:${i}`;
+      // While the channel's monthly budget is spent, answers wait in the outbox with everything else.
+      if (this.quota?.paused()) {
+        this.defer(inbound.chatId, key, reply, locale, 0, 0);
+        continue;
+      }
       const replaceRef = reply.replaceOrigin && this.transport.capabilities.edits ? originRef : null;
       const sent = await this.transport.send({ chatId: inbound.chatId, message: reply, numbered: reply.numbered, locale, skipParts: 0, replaceRef });
-      if (sent.ok) continue;
+      if (sent.ok) {
+        this.quota?.count(sent.parts);
+        continue;
+      }
       this.log.warn({ channel: inbound.channel, failure: sent.failure.kind }, 'reply deferred to outbox');
       if (sent.failure.kind === 'rejected' || sent.failure.kind === 'unreachable') continue;
-      this.outbox.enqueue({
-        cellId: null,
-        personId: null,
-        channel: inbound.channel,
-        chatId: inbound.chatId,
-        payload: { ...serialise(reply), numbered: reply.numbered, locale },
-        idempotencyKey: `reply:${inbound.channel}:${inbound.updateKey}:${i}`,
-        essential: true,
-        partsSent: sent.partsSent,
-        nextAttemptAt: this.clock.now() + (sent.failure.kind === 'rateLimited' ? sent.failure.retryAfterMs : 1000),
-        createdAt: this.clock.now(),
-      });
-      this.wake();
+      if (sent.failure.kind === 'quota') this.quota?.exhausted();
+      this.defer(inbound.chatId, key, reply, locale, sent.partsSent, delayFor(sent.failure));
     }
     return { toast: result.toast };
   }
+
+  private defer(chatId: string, key: string, reply: RenderedReply, locale: Locale, partsSent: number, delayMs: number): void {
+    this.outbox.enqueue({
+      cellId: null,
+      personId: null,
+      channel: this.transport.channel,
+      chatId,
+      payload: { ...serialise(reply), numbered: reply.numbered, locale },
+      idempotencyKey: key,
+      essential: true,
+      partsSent,
+      nextAttemptAt: this.clock.now() + delayMs,
+      createdAt: this.clock.now(),
+    });
+    this.wake();
+  }
 }
+
+const delayFor = (f: SendFailure): number => (f.kind === 'rateLimited' ? f.retryAfterMs : f.kind === 'quota' ? 0 : 1000);

@@ -117,3 +117,47 @@ export function numberOf(text: string, label: string): string {
   if (!line) throw new Error(`no choice "${label}" in:\n${text}`);
   return line.split('.')[0] as string;
 }
+
+/** The admin creates a cell on Telegram and becomes its secretary; returns a fresh multi-use invite code. */
+export async function createCell(w: World, name = 'Chi bộ Phòng Tổ chức'): Promise<{ code: string }> {
+  const { tg } = w;
+  tg.sendText(admin, '/taochibo');
+  await tg.waitForText(admin.id, 'Tên chi bộ');
+  tg.sendText(admin, name);
+  await tg.waitForText(admin.id, 'cấp ủy cấp trên');
+  tg.sendText(admin, 'Đảng ủy phường Bến Nghé');
+  await tg.waitForText(admin.id, 'Họ và tên');
+  tg.sendText(admin, 'Trần Thị Bình');
+  const confirm = await tg.waitForText(admin.id, 'Xin xác nhận');
+  tg.clickButton(admin, confirm, button(confirm, 'Tạo chi bộ'));
+  await tg.waitForText(admin.id, 'Đồng chí là Bí thư');
+  return { code: await newInvite(w, admin, 'nhiều lần') };
+}
+
+/** A leader asks for an invite through /moi and the buttons; returns the bare code. */
+export async function newInvite(w: World, leader: FakeUser, kind: 'nhiều lần' | 'dùng 1 lần'): Promise<string> {
+  const { tg } = w;
+  tg.sendText(leader, '/moi');
+  let menu = await tg.waitForText(leader.id, /Mời đảng viên|chi bộ nào/);
+  if (textOf(menu).includes('chi bộ nào')) {
+    tg.clickButton(leader, menu, button(menu, /./));
+    menu = await tg.waitForText(leader.id, 'Mời đảng viên');
+  }
+  tg.clickButton(leader, menu, button(menu, kind));
+  const invite = await tg.waitForText(leader.id, 'Đã tạo mã mời');
+  const code = /nhắn mã ([A-Z2-9-]{14})/.exec(textOf(invite))?.[1];
+  if (!code) throw new Error(`no code in ${textOf(invite)}`);
+  return code;
+}
+
+/** A Telegram user joins with a code and the secretary approves. */
+export async function joinOnTelegram(w: World, user: FakeUser, code: string): Promise<void> {
+  const { tg } = w;
+  tg.sendText(user, `/start ${code.replace(/-/g, '')}`);
+  const ask = await tg.waitForText(user.id, 'họ và tên');
+  tg.clickButton(user, ask, button(ask, 'Dùng tên'));
+  await tg.waitForText(user.id, 'Đã gửi yêu cầu');
+  const card = await tg.waitForText(admin.id, `Yêu cầu tham gia`);
+  tg.clickButton(admin, card, button(card, 'Duyệt'));
+  await tg.waitForText(user.id, 'Chúc mừng');
+}

@@ -40,7 +40,8 @@ function showPage(ctx: Ctx, cellId: number, page: number): void {
     full: active.filter((m) => m.membership === 'full').length,
     probationary: active.filter((m) => m.membership === 'probationary').length,
   });
-  const lines = slice.map((m, i) => `${current * PAGE + i + 1}. ${statusLine(ctx, m)}`);
+  // Bullets, not numbers: on Zalo the numbers belong to the choices below.
+  const lines = slice.map((m) => `• ${statusLine(ctx, m)}`);
   const pageNote = pages > 1 ? ctx.t('members.page', { page: current + 1, pages }) : '';
   const choices: Choice[][] = editable ? slice.map((m) => [choice(m.fullName, `mb:v:${m.id}`)]) : [];
   const nav: Choice[] = [];
