@@ -48,7 +48,13 @@ export function testClock(start = T0): TestClock {
 type Built = ReturnType<typeof buildServices>;
 export type Services = Built['services'];
 
+export interface WorldOptions {
+  env?: Record<string, string>;
+  start?: number;
+}
+
 export interface TestWorld {
+  options: WorldOptions;
   dir: string;
   dbPath: string;
   store: Store;
@@ -60,9 +66,22 @@ export interface TestWorld {
 }
 
 /** A fresh database file with migrations applied, and the services over it (Telegram with groups, Zalo without). */
-export function openWorld(opts: { env?: Record<string, string>; start?: number } = {}): TestWorld {
+export function openWorld(opts: WorldOptions = {}): TestWorld {
+  return open(opts, null);
+}
+
+/**
+ * A copy of another world's database in a new file (same config, clock at the source's time): seed
+ * once, then give each test its own copy, which is much faster than seeding row by row every time.
+ */
+export function cloneWorld(source: TestWorld): TestWorld {
+  return open({ ...source.options, start: source.clock.now() }, source.store);
+}
+
+function open(opts: WorldOptions, copyOf: Store | null): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'chibo-services-'));
   const dbPath = join(dir, 'test.db');
+  if (copyOf) copyOf.sqlite.prepare('VACUUM INTO ?').run(dbPath);
   const store = openStore(dbPath);
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -75,6 +94,7 @@ export function openWorld(opts: { env?: Record<string, string>; start?: number }
   const clock = testClock(opts.start);
   const { repos, translator, services } = buildServices(store, config, clock, { telegram: { groups: true }, zalo: { groups: false } });
   return {
+    options: opts,
     dir,
     dbPath,
     store,
@@ -268,4 +288,11 @@ export function errorCode(fn: () => unknown): ErrorCode | 'none' | `not a Domain
     if (isDomainError(err)) return err.code;
     return `not a DomainError: ${String(err)}`;
   }
+}
+
+/** The fixture membership of an actor kind that has one (throws for outsiders, admins and the other cell's secretary). */
+export function memberOf(f: CellFixture, kind: ActorKind): MemberRow {
+  const m = f.members[kind];
+  if (!m) throw new Error(`${kind} has no membership in the fixture cell`);
+  return m;
 }

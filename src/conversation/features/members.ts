@@ -49,7 +49,28 @@ function showPage(ctx: Ctx, cellId: number, page: number): void {
   if (current < pages - 1) nav.push(choice(ctx.t('members.next'), `mb:ls:${cellId}:${current + 1}`));
   if (nav.length > 0) choices.push(nav);
   const footer = editable ? ctx.t('members.pickToEdit') : '';
-  ctx.reply({ text: [header, ...lines, pageNote, footer].filter((l) => l !== '').join('\n'), choices });
+  const unreachable = editable && current === 0 ? unreachableLines(ctx, active) : [];
+  ctx.reply({ text: [header, ...lines, pageNote, ...unreachable, footer].filter((l) => l !== '').join('\n'), choices });
+}
+
+/** Platform error texts → a reason people understand. */
+function reasonKey(reason: string | null): string {
+  if (!reason) return 'unknown';
+  if (/blocked|kicked|deactivated/i.test(reason)) return 'blocked';
+  if (/initiate|interacted|not started/i.test(reason)) return 'neverStarted';
+  if (/not found/i.test(reason)) return 'notFound';
+  return 'unknown';
+}
+
+/** Leaders see who the bot cannot reach, and why, so they can be reached another way. */
+function unreachableLines(ctx: Ctx, active: MemberView[]): string[] {
+  const lines = active.flatMap((m) => {
+    const accounts = ctx.deps.repos.people.accountsOf(m.personId);
+    if (accounts.some((a) => a.reachable)) return [];
+    const why = accounts.map((a) => `${ctx.t(`channels.${a.channel}`)}: ${ctx.t(`members.unreachable.${reasonKey(a.unreachableReason)}`)}`).join('; ');
+    return [`• ${m.fullName} — ${why || ctx.t('members.noAccount')}`];
+  });
+  return lines.length > 0 ? ['', ctx.t('members.unreachableTitle'), ...lines] : [];
 }
 
 function card(ctx: Ctx, memberId: number, replace = false): void {
