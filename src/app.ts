@@ -13,11 +13,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { ChoiceBook } from './conversation/choices.js';
 import type { ChannelInfo, CoreDeps } from './conversation/context.js';
-import { basics, commandAliases } from './conversation/features/basics.js';
-import { cellsFeature } from './conversation/features/cells.js';
-import { invitesFeature } from './conversation/features/invites.js';
-import { linkFeature } from './conversation/features/link.js';
-import { membersFeature } from './conversation/features/members.js';
+import { commandAliases } from './conversation/features/basics.js';
+import { buildModules } from './modules.js';
 import { Translator } from './conversation/i18n.js';
 import { Router } from './conversation/router.js';
 import { FileLinks } from './http/files.js';
@@ -33,6 +30,7 @@ import { IdentityService } from './services/identity.js';
 import { InviteService } from './services/invites.js';
 import { MemberService } from './services/members.js';
 import { Notifier, type ChannelRouting } from './services/notifier.js';
+import { SettingsService } from './services/settings.js';
 import { openStore, type Store } from './store/db.js';
 import type { ChannelName } from './store/repos/people.js';
 
@@ -48,7 +46,7 @@ export interface App {
   senders: Partial<Record<ChannelName, OutboxSender>>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  runJobs(at: number, opts?: { dryRun?: boolean }): Promise<{ sent: number }>;
+  runJobs(at: number, opts?: { dryRun?: boolean }): Promise<{ sent: number; backup: string | null; jobs: string[] }>;
 }
 
 export function buildServices(store: Store, config: Config, clock: Clock, routing: Partial<Record<ChannelName, ChannelRouting>>) {
@@ -69,8 +67,9 @@ export function buildServices(store: Store, config: Config, clock: Clock, routin
     invites: new InviteService(deps, access),
     identity: new IdentityService(deps, { telegram: config.BOT_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS }),
     notifier: new Notifier(repos, translator, clock, routing),
+    settings: new SettingsService(deps, access),
   };
-  return { repos, translator, services };
+  return { repos, translator, services, deps };
 }
 
 export async function createApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
@@ -80,13 +79,14 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   const routing: Partial<Record<ChannelName, ChannelRouting>> = {};
   if (telegramOn) routing.telegram = { groups: true };
   if (zaloOn) routing.zalo = { groups: false };
-  const { repos, translator, services } = buildServices(store, config, clock, routing);
+  const { repos, translator, services, deps: serviceDeps } = buildServices(store, config, clock, routing);
   const secret = config.LINK_SECRET ?? createHash('sha256').update(`${config.BOT_TOKEN ?? ''}|${config.ZALO_BOT_TOKEN ?? ''}|files`).digest('hex');
   const files = new FileLinks(store.db, secret, config.PUBLIC_BASE_URL ?? null, clock);
   const channels: ChannelInfo = { telegramUsername: null, zaloName: null, publicBaseUrl: config.PUBLIC_BASE_URL ?? null };
   const core: CoreDeps = { services, repos, clock, translator, channels, links: files };
   const choices = new ChoiceBook(repos.conversations, clock);
-  const router = new Router(core, choices, log, [basics, cellsFeature, invitesFeature, membersFeature, linkFeature], commandAliases);
+  const modules = buildModules({ store, config, clock, log, core, serviceDeps });
+  const router = new Router(core, choices, log, modules.features, commandAliases);
   const http = new HttpServer(files, log);
   const senders: Partial<Record<ChannelName, OutboxSender>> = {};
   const starters: (() => Promise<void>)[] = [];
@@ -151,7 +151,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     stoppers.push(() => poller.stop());
   }
 
-  const tickDeps = { store, repos, files, log, databasePath: config.DATABASE_PATH, backupKeep: config.BACKUP_KEEP, timezone: config.DEFAULT_TIMEZONE };
+  const tickDeps = { store, repos, files, log, jobs: modules.jobs, databasePath: config.DATABASE_PATH, backupKeep: config.BACKUP_KEEP, timezone: config.DEFAULT_TIMEZONE };
   let task: ReturnType<typeof cron.schedule> | null = null;
 
   return {
@@ -174,10 +174,10 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       store.close();
     },
     async runJobs(at, opts = {}) {
-      await tick(tickDeps, at, opts);
+      const report = await tick(tickDeps, at, opts);
       let sent = 0;
       if (!opts.dryRun) for (const s of Object.values(senders)) sent += await s.drain();
-      return { sent };
+      return { sent, ...report };
     },
   };
 }

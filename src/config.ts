@@ -39,7 +39,7 @@ export const configSchema = z
     DEFAULT_TIMEZONE: timezone.default('Asia/Ho_Chi_Minh'),
     DEFAULT_LOCALE: z.enum(['vi', 'en']).default('vi'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_PRETTY: z.enum(['true', 'false']).optional(),
+    LOG_PRETTY: optionalText.pipe(z.enum(['true', 'false']).optional()),
     WEBHOOK_URL: optionalUrl,
     WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
     WEBHOOK_SECRET: optionalText.pipe(

@@ -6,6 +6,7 @@ import type { IdentityService } from '../services/identity.js';
 import type { InviteService } from '../services/invites.js';
 import type { MemberService } from '../services/members.js';
 import type { Notifier } from '../services/notifier.js';
+import type { SettingsService } from '../services/settings.js';
 import type { ConversationRow } from '../store/repos/conversations.js';
 import type { Locale, Translate, Translator } from './i18n.js';
 import type { Inbound } from './inbound.js';
@@ -18,6 +19,7 @@ export interface Services {
   identity: IdentityService;
   notifier: Notifier;
   access: Access;
+  settings: SettingsService;
 }
 
 /** What the core knows about the channels that are switched on. */

@@ -30,6 +30,7 @@ export class Translator {
       resources: Object.fromEntries(locales.map((l) => [l, { translation: loadLocaleFile(l) }])),
       interpolation: { escapeValue: false },
       returnNull: false,
+      showSupportNotice: false,
     });
   }
 

@@ -5,7 +5,8 @@ export function parseTypedDate(input: string, todayIso: string): string | null {
   const day = Number(m[1]);
   const month = Number(m[2]);
   let year = m[3] === undefined ? Number(todayIso.slice(0, 4)) : Number(m[3]);
-  if (year < 100) year += 2000;
+  // Two-digit years: up to ten years ahead means 20xx, later ones 19xx (a membership date from 1985).
+  if (year < 100) year += year <= Number(todayIso.slice(2, 4)) + 10 ? 2000 : 1900;
   if (!isValidDate(year, month, day)) return null;
   return `${year}-${pad(month)}-${pad(day)}`;
 }

@@ -37,6 +37,7 @@ export const errorCodes = [
   'LINK.SAME_CHANNEL',
   'LINK.ALREADY_LINKED',
   'INPUT.TOO_LONG',
+  'SETTINGS.INVALID',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -9,22 +9,24 @@ export function splitText(text: string, limit: number): string[] {
   while ([...rest].length > limit) {
     const cut = cutPoint(rest, limit);
     chunks.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^[ \n]+/, '');
+    rest = rest.slice(cut).replace(/^\s+/, '');
   }
-  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
-  return chunks.filter((c, i) => c.length > 0 || i === 0);
+  chunks.push(rest);
+  const nonEmpty = chunks.filter((c) => c.trim().length > 0);
+  return nonEmpty.length > 0 ? nonEmpty : [''];
 }
 
 /** Index (in UTF-16 units) where to cut `text` so the head has at most `limit` code points. */
 function cutPoint(text: string, limit: number): number {
   const head = [...text].slice(0, limit).join('');
-  // Prefer a paragraph break in the second half of the window, then a line break, then a space.
+  // Prefer a paragraph break in the last two thirds of the window, then a line break, then a space.
   for (const sep of ['\n\n', '\n', ' ']) {
     const at = head.lastIndexOf(sep);
     if (at > head.length / 3) return at + sep.length;
   }
-  const space = head.lastIndexOf(' ');
-  return space > 0 ? space + 1 : head.length;
+  // No break late in the window: take the last break anywhere, so no word is cut that would fit.
+  const last = Math.max(head.lastIndexOf(' '), head.lastIndexOf('\n'));
+  return last > 0 ? last + 1 : head.length;
 }
 
 /** Lower-case, no diacritics, single spaces: how typed answers are compared with choices. */

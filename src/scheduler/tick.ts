@@ -5,12 +5,14 @@ import type { Logger } from '../logger.js';
 import { backupTo, type Store } from '../store/db.js';
 import type { Repos } from '../services/context.js';
 import type { FileLinks } from '../http/files.js';
+import type { Job } from '../modules.js';
 
 export interface TickDeps {
   store: Store;
   repos: Repos;
   files: FileLinks;
   log: Logger;
+  jobs: Job[];
   databasePath: string;
   backupKeep: number;
   timezone: string;
@@ -18,6 +20,7 @@ export interface TickDeps {
 
 export interface TickReport {
   backup: string | null;
+  jobs: string[];
 }
 
 /**
@@ -25,7 +28,16 @@ export interface TickReport {
  * a missed minute or `jobs:run` can never do a window's work twice.
  */
 export async function tick(deps: TickDeps, now: number, opts: { dryRun?: boolean } = {}): Promise<TickReport> {
-  const report: TickReport = { backup: null };
+  const report: TickReport = { backup: null, jobs: [] };
+  // Each feature's job decides from the database what is due; one failing job does not stop the others.
+  for (const job of deps.jobs) {
+    try {
+      await job.run(now, { dryRun: opts.dryRun ?? false });
+      report.jobs.push(job.name);
+    } catch (err) {
+      deps.log.error({ err, job: job.name }, 'job failed');
+    }
+  }
   const day = isoDateIn(now, deps.timezone);
   const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hour12: false, timeZone: deps.timezone }).format(now));
   if (deps.databasePath !== ':memory:' && hour >= 2 && !opts.dryRun && deps.repos.outbox.claimJob(`backup:${day}`, now)) {

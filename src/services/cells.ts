@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import { checkCellName, checkFullName } from '../domain/names.js';
 import type { CellRow } from '../store/repos/cells.js';
 import type { ChannelName } from '../store/repos/people.js';
+import { isoDateIn } from '../conversation/format.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
 
@@ -25,6 +26,10 @@ export class CellService {
 
   /** The CLI's way: the secretary is named by their channel account. */
   createFromCli(input: NewCell & { channel: ChannelName; externalId: string }): CellRow {
+    // Check every name before any row is written, so a refusal leaves nothing behind.
+    for (const check of [checkCellName(input.name), checkCellName(input.superiorName), checkFullName(input.secretaryName)]) {
+      if (!check.ok) throw new DomainError(check.code);
+    }
     const account = this.deps.repos.people.touchAccount(input.channel, input.externalId, input.secretaryName, this.deps.clock.now());
     return this.createFor(account.personId, input, null);
   }
@@ -52,7 +57,7 @@ export class CellService {
         fullName: secretary.value,
         role: 'secretary',
         status: 'active',
-        joinedOn: new Date(now).toISOString().slice(0, 10),
+        joinedOn: isoDateIn(now, settings.defaultTimezone),
         createdAt: now,
         updatedAt: now,
       });

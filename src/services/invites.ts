@@ -5,6 +5,7 @@ import { checkFullName } from '../domain/names.js';
 import type { CellRow } from '../store/repos/cells.js';
 import type { InviteRow } from '../store/repos/invites.js';
 import type { MemberRow } from '../store/repos/members.js';
+import { isoDateIn } from '../conversation/format.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
 
@@ -104,7 +105,7 @@ export class InviteService {
     if (!pending) throw new DomainError('MEMBER.NOT_FOUND');
     this.access.require(caller, pending.cellId, 'join.decide');
     const now = this.deps.clock.now();
-    const today = new Date(now).toISOString().slice(0, 10);
+    const today = isoDateIn(now, this.deps.repos.cells.get(pending.cellId)?.timezone ?? this.deps.settings.defaultTimezone);
     const decided = this.deps.repos.members.transition(memberId, 'pending', approve ? { status: 'active', joinedOn: today, updatedAt: now } : { status: 'rejected', updatedAt: now });
     if (!decided) throw new DomainError('JOIN.NOT_PENDING');
     this.deps.repos.audit.record({ cellId: pending.cellId, actorPersonId: caller.personId, action: approve ? 'join.approve' : 'join.reject', targetMemberId: memberId, createdAt: now });

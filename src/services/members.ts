@@ -3,6 +3,7 @@ import { checkExemption, exemptionOn, type Attachment, type DuesCategory, type E
 import { checkFullName } from '../domain/names.js';
 import type { PrivilegedAction, Role } from '../domain/roles.js';
 import type { ExemptionRow, MemberPatch, MemberRow } from '../store/repos/members.js';
+import { isoDateIn } from '../conversation/format.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
 
@@ -17,7 +18,7 @@ export class MemberService {
   ) {}
 
   private today(): string {
-    return new Date(this.deps.clock.now()).toISOString().slice(0, 10);
+    return isoDateIn(this.deps.clock.now(), this.deps.settings.defaultTimezone);
   }
 
   /** Active members with their current exemption; leaders also see who waits for approval. */
@@ -38,7 +39,9 @@ export class MemberService {
   /** One member, as seen by someone allowed to edit members of that cell. */
   get(caller: Caller, memberId: number): MemberView {
     const member = this.target(memberId);
-    this.access.require(caller, member.cellId, 'members.list');
+    const me = this.access.requireMember(caller, member.cellId, 'members.list');
+    // Only leaders see people who are not (or no longer) active, as in the list.
+    if (member.status !== 'active' && me.role !== 'secretary' && me.role !== 'deputy') throw new DomainError('MEMBER.NOT_FOUND');
     const exemptions = this.deps.repos.members.exemptionsOf(memberId);
     const current = exemptions.find((e) => e.fromDate <= this.today() && (e.toDate === null || this.today() <= e.toDate)) ?? null;
     return { ...member, exemption: current };
@@ -53,6 +56,7 @@ export class MemberService {
   setRole(caller: Caller, memberId: number, role: Role): MemberRow {
     const target = this.target(memberId);
     this.access.require(caller, target.cellId, 'member.setRole');
+    if (target.status !== 'active') throw new DomainError('MEMBER.NOT_FOUND');
     if (target.role === 'secretary' && role !== 'secretary') throw new DomainError('MEMBER.LAST_SECRETARY');
     return this.deps.store.db.transaction(() => {
       if (role === 'secretary') {
@@ -92,8 +96,7 @@ export class MemberService {
   }
 
   addExemption(caller: Caller, memberId: number, kind: ExemptionKind, fromIso: string, toIso: string | null): ExemptionRow {
-    const target = this.target(memberId);
-    this.access.require(caller, target.cellId, 'member.edit');
+    const target = this.activeTarget(caller, memberId);
     if (checkExemption({ kind, from: fromIso, to: toIso })) throw new DomainError('MEMBER.DATE_ORDER');
     const now = this.deps.clock.now();
     const row = this.deps.repos.members.addExemption({ cellId: target.cellId, memberId, kind, fromDate: fromIso, toDate: toIso, createdAt: now });
@@ -102,8 +105,7 @@ export class MemberService {
   }
 
   endExemption(caller: Caller, memberId: number, onIso: string): number {
-    const target = this.target(memberId);
-    this.access.require(caller, target.cellId, 'member.edit');
+    const target = this.activeTarget(caller, memberId);
     const ended = this.deps.repos.members.endExemptions(memberId, onIso);
     this.audit(caller, target, 'member.exemptionEnd', { on: onIso });
     return ended;
@@ -124,11 +126,16 @@ export class MemberService {
     return m;
   }
 
-  private edit(caller: Caller, memberId: number, action: PrivilegedAction, patch: MemberPatch, details: Record<string, string | boolean | null>): MemberRow {
+  /** The target of an edit: permission first (so outsiders learn nothing), then it must be active. */
+  private activeTarget(caller: Caller, memberId: number, action: PrivilegedAction = 'member.edit'): MemberRow {
     const target = this.target(memberId);
     this.access.require(caller, target.cellId, action);
     if (target.status !== 'active') throw new DomainError('MEMBER.NOT_FOUND');
-    return this.apply(caller, target, action, patch, details);
+    return target;
+  }
+
+  private edit(caller: Caller, memberId: number, action: PrivilegedAction, patch: MemberPatch, details: Record<string, string | boolean | null>): MemberRow {
+    return this.apply(caller, this.activeTarget(caller, memberId, action), action, patch, details);
   }
 
   private apply(caller: Caller, target: MemberRow, action: string, patch: MemberPatch, details: Record<string, string | boolean | null>): MemberRow {

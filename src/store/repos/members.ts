@@ -77,15 +77,12 @@ export class MemberRepo {
     return this.db.insert(exemptions).values(row).returning().get();
   }
 
-  /** Ends every open or future exemption of the member on `isoDate`. */
+  /** Ends every running exemption of the member on `isoDate`; ones not yet started are cancelled. */
   endExemptions(memberId: number, isoDate: string): number {
     const open = this.exemptionsOf(memberId).filter((e) => e.toDate === null || e.toDate > isoDate);
     for (const e of open) {
-      this.db
-        .update(exemptions)
-        .set({ toDate: e.fromDate > isoDate ? e.fromDate : isoDate })
-        .where(eq(exemptions.id, e.id))
-        .run();
+      if (e.fromDate > isoDate) this.db.delete(exemptions).where(eq(exemptions.id, e.id)).run();
+      else this.db.update(exemptions).set({ toDate: isoDate }).where(eq(exemptions.id, e.id)).run();
     }
     return open.length;
   }
