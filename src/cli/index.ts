@@ -6,7 +6,6 @@ import { config as loadDotenv } from 'dotenv';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { pino } from 'pino';
 import { buildServices, createApp } from '../app.js';
 import { ZaloClient, type ZaloMe } from '../channels/zalo/client.js';
@@ -17,7 +16,7 @@ import { Translator } from '../conversation/i18n.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { checkCellName, checkFullName } from '../domain/names.js';
 import type { Logger } from '../logger.js';
-import { backupTo, migrationsFolder, openStore, type Store } from '../store/db.js';
+import { backupTo, openStore, storeStatus, type Store } from '../store/db.js';
 import type { ChannelName } from '../store/repos/people.js';
 
 const USAGE = `Chi bộ 4 Tốt: công cụ quản trị / operator CLI
@@ -87,10 +86,7 @@ async function doctor(config: Config, args: string[]): Promise<number> {
   let store: Store | null = null;
   try {
     store = openStore(config.DATABASE_PATH);
-    const row = store.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number } | undefined;
-    const applied = row?.n ?? 0;
-    const available = readMigrationFiles({ migrationsFolder }).length;
-    const journal = String(store.sqlite.pragma('journal_mode', { simple: true }));
+    const { applied, available, journal } = storeStatus(store);
     const walOk = journal === 'wal' || config.DATABASE_PATH === ':memory:';
     report({
       ok: applied === available && walOk,

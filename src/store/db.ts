@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,4 +33,14 @@ export function openStore(path: string, opts: { migrations?: string } = {}): Sto
 export async function backupTo(store: Store, file: string): Promise<void> {
   mkdirSync(dirname(resolve(file)), { recursive: true });
   await store.sqlite.backup(file);
+}
+
+/** For `doctor`: migrations applied against those shipped, and the journal mode. */
+export function storeStatus(store: Store): { applied: number; available: number; journal: string } {
+  const row = store.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number } | undefined;
+  return {
+    applied: row?.n ?? 0,
+    available: readMigrationFiles({ migrationsFolder }).length,
+    journal: String(store.sqlite.pragma('journal_mode', { simple: true })),
+  };
 }
