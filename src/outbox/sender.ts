@@ -39,6 +39,8 @@ export class OutboxSender {
 
   start(): void {
     this.stopped = false;
+    const freed = this.outbox.recover(this.transport.channel, this.clock.now() - 60_000);
+    if (freed > 0) this.log.warn({ channel: this.transport.channel, freed }, 'outbox rows left sending by a previous run are queued again');
     this.wake();
   }
 
@@ -119,6 +121,7 @@ export class OutboxSender {
     const payload = row.payload;
     const message = deserialise(payload);
     if (this.quota && !this.quota.allow(row)) return;
+    if (!this.outbox.claim(row.id, this.clock.now())) return;
     const numbered = Array.isArray(payload.numbered)
       ? (payload.numbered as NumberedChoice[][])
       : this.choices.number(row.channel, row.chatId, message, 'notice');

@@ -33,6 +33,29 @@ export class OutboxRepo {
     return row?.at ?? null;
   }
 
+  /**
+   * Takes a row for sending; false if another sender (the bot, or `jobs:run` in a second
+   * process) took it first. A row left 'sending' by a killed process is freed by `recover`.
+   */
+  claim(id: number, now: number): boolean {
+    return (
+      this.db
+        .update(outbox)
+        .set({ status: 'sending', nextAttemptAt: now })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
+        .run().changes === 1
+    );
+  }
+
+  /** Frees rows a killed sender had taken; they go out again (at least once beats never). */
+  recover(channel: ChannelName, olderThan: number): number {
+    return this.db
+      .update(outbox)
+      .set({ status: 'pending' })
+      .where(and(eq(outbox.channel, channel), eq(outbox.status, 'sending'), lte(outbox.nextAttemptAt, olderThan)))
+      .run().changes;
+  }
+
   markSent(id: number, now: number, sentRef: string | null): void {
     this.db.update(outbox).set({ status: 'sent', sentAt: now, sentRef, lastError: null }).where(eq(outbox.id, id)).run();
   }
@@ -40,7 +63,7 @@ export class OutboxRepo {
   retryAt(id: number, at: number, error: string, partsSent: number): void {
     this.db
       .update(outbox)
-      .set({ nextAttemptAt: at, lastError: error, partsSent, attempts: sql`${outbox.attempts} + 1` })
+      .set({ status: 'pending', nextAttemptAt: at, lastError: error, partsSent, attempts: sql`${outbox.attempts} + 1` })
       .where(eq(outbox.id, id))
       .run();
   }

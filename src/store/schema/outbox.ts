@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { createdAt, timestamp } from './columns.js';
 import { channelNames } from './people.js';
 
-export const outboxStatuses = ['pending', 'sent', 'failed', 'held'] as const;
+export const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'held'] as const;
 
 /** Every message that is not a direct answer; survives restarts, sent once per idempotency key. */
 export const outbox = sqliteTable(
