@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { InboundDispatcher } from './channels/dispatch.js';
-import { createTelegraf, setCommandMenus, wireTelegram } from './channels/telegram/bot.js';
+import { createTelegraf, MenuSync, wireTelegram } from './channels/telegram/bot.js';
 import { TelegramTransport } from './channels/telegram/transport.js';
 import type { Transport } from './channels/types.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
@@ -106,9 +106,17 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     starters.push(async () => {
       bot.botInfo = await bot.telegram.getMe();
       channels.telegramUsername = bot.botInfo.username;
-      const secretaries = repos.cells.list().flatMap((c) => repos.members.withRoles(c.id, ['secretary']));
-      const chatIds = secretaries.flatMap((s) => repos.people.accountsOf(s.personId).filter((a) => a.channel === 'telegram').map((a) => a.externalId));
-      void setCommandMenus(bot, translator, chatIds, log);
+      const menus = new MenuSync(bot.telegram, translator, log);
+      const leaderChats = () =>
+        repos.cells
+          .list()
+          .flatMap((c) => repos.members.withRoles(c.id, ['secretary', 'deputy']))
+          .flatMap((m) => repos.people.accountsOf(m.personId).filter((a) => a.channel === 'telegram').map((a) => a.externalId));
+      void menus.sync(leaderChats());
+      // Roles change in conversations; the menus follow within a minute, without a restart.
+      const menuTimer = setInterval(() => void menus.sync(leaderChats()), 60_000);
+      menuTimer.unref();
+      stoppers.push(async () => clearInterval(menuTimer));
       if (webhookMode && config.WEBHOOK_SECRET) {
         const secretToken = config.WEBHOOK_SECRET;
         http.addWebhook(TELEGRAM_WEBHOOK_PATH, 'x-telegram-bot-api-secret-token', secretToken, (body) => bot.handleUpdate(body as Parameters<typeof bot.handleUpdate>[0]));

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { CoreDeps, Feature } from './conversation/context.js';
+import { auditFeature } from './conversation/features/audit.js';
 import { basics } from './conversation/features/basics.js';
 import { cellsFeature } from './conversation/features/cells.js';
 import { invitesFeature } from './conversation/features/invites.js';
@@ -31,7 +32,7 @@ export interface ModuleDeps {
  * `basics`). A feature module adds its services, dialogue feature and jobs here.
  */
 export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Job[] } {
-  const features: Feature[] = [basics, cellsFeature, invitesFeature, membersFeature, linkFeature, settingsFeature];
+  const features: Feature[] = [basics, cellsFeature, invitesFeature, membersFeature, linkFeature, settingsFeature, auditFeature];
   const jobs: Job[] = [];
   return { features, jobs };
 }

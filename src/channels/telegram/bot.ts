@@ -6,8 +6,8 @@ import type { InboundDispatcher } from '../dispatch.js';
 import { toInbound } from './inbound.js';
 
 /** Commands shown in Telegram's menu; all of them can also be typed on any channel. */
-const memberCommands = ['start', 'trogiup', 'thanhvien', 'chibo', 'lienketkenh', 'kenh', 'ngonngu', 'huy'] as const;
-const leaderCommands = ['moi', 'lienket'] as const;
+const memberCommands = ['start', 'trogiup', 'thanhvien', 'chibo', 'caidat', 'lienketkenh', 'kenh', 'ngonngu', 'huy'] as const;
+const leaderCommands = ['moi', 'lienket', 'nhatky'] as const;
 
 export function createTelegraf(token: string, apiRoot: string): Telegraf {
   return new Telegraf(token, { telegram: { apiRoot, webhookReply: false }, handlerTimeout: 60_000 });
@@ -34,19 +34,51 @@ export function wireTelegram(bot: Telegraf, dispatcher: () => InboundDispatcher,
   });
 }
 
-/** Sets the command menus per scope and language; failure is logged, never fatal. */
-export async function setCommandMenus(bot: Telegraf, translator: Translator, secretaryChatIds: string[], log: Logger): Promise<void> {
-  const menu = (names: readonly string[], locale: 'vi' | 'en'): BotCommand[] => names.map((command) => ({ command, description: translator.for(locale)(`commandMenu.${command}`) }));
-  try {
-    for (const locale of ['vi', 'en'] as const) {
-      const language_code = locale === 'vi' ? undefined : locale;
-      const extra = language_code ? { language_code } : {};
-      await bot.telegram.setMyCommands(menu(memberCommands, locale), { scope: { type: 'all_private_chats' }, ...extra });
-      for (const chatId of secretaryChatIds) {
-        await bot.telegram.setMyCommands(menu([...memberCommands, ...leaderCommands], locale), { scope: { type: 'chat', chat_id: Number(chatId) }, ...extra });
+type MenuApi = Pick<Telegraf['telegram'], 'setMyCommands' | 'deleteMyCommands'>;
+
+/**
+ * Keeps the command menus right: member commands for every private chat, the leaders' extra
+ * commands only in the private chats of secretaries and deputies, in vi and en. Failures are
+ * logged and retried on the next sync, never fatal.
+ */
+export class MenuSync {
+  private leaders = new Set<string>();
+  private baseSet = false;
+
+  constructor(
+    private readonly api: MenuApi,
+    private readonly translator: Translator,
+    private readonly log: Logger,
+  ) {}
+
+  private menu(names: readonly string[], locale: 'vi' | 'en'): BotCommand[] {
+    return names.map((command) => ({ command, description: this.translator.for(locale)(`commandMenu.${command}`) }));
+  }
+
+  async sync(leaderChatIds: string[]): Promise<void> {
+    try {
+      if (!this.baseSet) {
+        for (const locale of ['vi', 'en'] as const) {
+          await this.api.setMyCommands(this.menu(memberCommands, locale), { scope: { type: 'all_private_chats' }, ...(locale === 'en' ? { language_code: 'en' } : {}) });
+        }
+        this.baseSet = true;
       }
+      const wanted = new Set(leaderChatIds);
+      for (const chatId of wanted) {
+        if (this.leaders.has(chatId)) continue;
+        for (const locale of ['vi', 'en'] as const) {
+          await this.api.setMyCommands(this.menu([...memberCommands, ...leaderCommands], locale), { scope: { type: 'chat', chat_id: Number(chatId) }, ...(locale === 'en' ? { language_code: 'en' } : {}) });
+        }
+        this.leaders.add(chatId);
+      }
+      for (const chatId of [...this.leaders].filter((c) => !wanted.has(c))) {
+        for (const locale of ['vi', 'en'] as const) {
+          await this.api.deleteMyCommands({ scope: { type: 'chat', chat_id: Number(chatId) }, ...(locale === 'en' ? { language_code: 'en' } : {}) });
+        }
+        this.leaders.delete(chatId);
+      }
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'setMyCommands failed; the bot works without menus');
     }
-  } catch (err) {
-    log.warn({ err: String(err) }, 'setMyCommands failed; the bot works without menus');
   }
 }
