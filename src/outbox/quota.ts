@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Notifier } from '../services/notifier.js';
+import { deserialise, type Notifier } from '../services/notifier.js';
 import type { MemberRepo } from '../store/repos/members.js';
 import type { OutboxRepo, OutboxRow } from '../store/repos/outbox.js';
 import type { ChannelName } from '../store/repos/people.js';
@@ -50,12 +50,40 @@ export class QuotaGuard {
     return (usage?.pausedUntil ?? 0) > this.clock.now();
   }
 
-  /** Decides for one row; a held row is set aside and false is returned. */
+  /**
+   * Decides for one row. Past 80 % a person's waiting nudges go out as one message; past 95 %
+   * nudges wait for next month (held) and only essential messages go.
+   */
   allow(row: OutboxRow): boolean {
-    if (row.essential || this.used() < this.limit * HOLD_SHARE) return true;
-    this.outbox.setStatus([row.id], 'held');
-    this.log.info({ channel: this.channel, outboxId: row.id }, 'message held for quota');
-    return false;
+    if (row.essential) return true;
+    const used = this.used();
+    if (used >= this.limit * HOLD_SHARE) {
+      this.outbox.setStatus([row.id], 'held');
+      this.log.info({ channel: this.channel, outboxId: row.id }, 'message held for quota');
+      return false;
+    }
+    if (used >= this.limit * WARN_SHARE && this.merge(row.chatId)) return false;
+    return true;
+  }
+
+  /** Merges a chat's pending nudges into one new row; true if it did (the sender picks that up). */
+  private merge(chatId: string): boolean {
+    const nudges = this.outbox.pendingNudges(this.channel, chatId);
+    if (nudges.length < 2) return false;
+    const first = nudges[0] as OutboxRow;
+    const key = `merged:${nudges.map((n) => n.id).join(',')}`;
+    const parts = nudges.map((n) => deserialise(n.payload));
+    const header = this.notifier().translateFor(first.personId ?? 0)('quota.merged');
+    const merged = {
+      text: [header, ...parts.map((p) => p.text)].join('\n\n— — —\n\n'),
+      choices: parts.flatMap((p) => p.choices ?? []),
+      locale: first.payload.locale,
+    };
+    const now = this.clock.now();
+    this.outbox.enqueue({ cellId: first.cellId, personId: first.personId, channel: this.channel, chatId, payload: merged, idempotencyKey: key, essential: false, nextAttemptAt: now, createdAt: now });
+    this.outbox.markMerged(nudges.map((n) => n.id), key, now);
+    this.log.info({ channel: this.channel, merged: nudges.length }, 'nudges merged for quota');
+    return true;
   }
 
   count(n: number): void {
