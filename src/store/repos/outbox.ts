@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { channelUsage, jobRuns, outbox } from '../schema/index.js';
 import type { ChannelName } from './people.js';
@@ -14,12 +14,18 @@ export class OutboxRepo {
     return this.db.insert(outbox).values(row).onConflictDoNothing({ target: outbox.idempotencyKey }).run().changes === 1;
   }
 
-  due(channel: ChannelName, now: number, limit: number): OutboxRow[] {
+  /**
+   * Pending rows due by `now`: messages to one person first, bulk ones (a broadcast marked
+   * `bulk` in its payload) after them, so a broadcast never holds up an answer or a card.
+   * Chats in `skipChats` (busy right now) are looked past.
+   */
+  due(channel: ChannelName, now: number, limit: number, skipChats: readonly string[] = []): OutboxRow[] {
+    const base = and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now));
     return this.db
       .select()
       .from(outbox)
-      .where(and(eq(outbox.channel, channel), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .where(skipChats.length > 0 ? and(base, notInArray(outbox.chatId, [...skipChats])) : base)
+      .orderBy(sql`coalesce(json_extract(${outbox.payload}, '$.bulk'), 0)`, asc(outbox.nextAttemptAt), asc(outbox.id))
       .limit(limit)
       .all();
   }
@@ -101,6 +107,43 @@ export class OutboxRepo {
 
   byKey(key: string): OutboxRow | undefined {
     return this.db.select().from(outbox).where(eq(outbox.idempotencyKey, key)).get();
+  }
+
+  /** Rows whose key starts with `prefix` (a card and its later edits), oldest first; a range on the key's index. */
+  byKeyPrefix(prefix: string): OutboxRow[] {
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(gte(outbox.idempotencyKey, prefix), lt(outbox.idempotencyKey, `${prefix}\uffff`)))
+      .orderBy(asc(outbox.id))
+      .all();
+  }
+
+  /** Replaces the message of a row not yet taken by a sender; false if it was taken meanwhile. */
+  updatePendingPayload(id: number, payload: Record<string, unknown>): boolean {
+    return (
+      this.db
+        .update(outbox)
+        .set({ payload })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
+        .run().changes === 1
+    );
+  }
+
+  /** Pending, non-essential rows to one chat: the nudges that can be merged near a quota. */
+  pendingNudges(channel: ChannelName, chatId: string): OutboxRow[] {
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.channel, channel), eq(outbox.chatId, chatId), eq(outbox.status, 'pending'), eq(outbox.essential, false)))
+      .orderBy(asc(outbox.id))
+      .all();
+  }
+
+  /** Marks rows as delivered inside another message (merged), keeping them for the record. */
+  markMerged(ids: number[], intoKey: string, now: number): void {
+    if (ids.length === 0) return;
+    this.db.update(outbox).set({ status: 'sent', sentAt: now, sentRef: `merged:${intoKey}` }).where(inArray(outbox.id, ids)).run();
   }
 
   usage(key: string): typeof channelUsage.$inferSelect | undefined {
