@@ -96,7 +96,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   const makeSender = (transport: Transport, quota: QuotaGuard | null) => {
     const sender = new OutboxSender(transport, repos.outbox, repos.people, choices, translator, clock, log.child({ channel: transport.channel }), quota);
     senders[transport.channel] = sender;
-    return new InboundDispatcher(router, transport, repos.outbox, clock, log, () => sender.wake(), quota);
+    channels.canDelete = { ...channels.canDelete, [transport.channel]: transport.capabilities.deletes === true };
+    return new InboundDispatcher(router, transport, repos.outbox, clock, log, () => sender.wake(), quota, sender.pacer);
   };
 
   if (config.BOT_TOKEN) {
@@ -184,7 +185,17 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     async runJobs(at, opts = {}) {
       const report = await tick(tickDeps, at, opts);
       let sent = 0;
-      if (!opts.dryRun) for (const s of Object.values(senders)) sent += await s.drain();
+      if (opts.dryRun) return { sent, ...report };
+      // Drain, and wait for retries due soon (a 429's retry_after, a 5xx backoff) so a one-off run leaves nothing stranded.
+      for (const [channel, s] of Object.entries(senders) as [ChannelName, OutboxSender][]) {
+        sent += await s.drain();
+        for (let next = repos.outbox.nextDueAt(channel); next !== null && next - clock.now() <= 30_000; next = repos.outbox.nextDueAt(channel)) {
+          await new Promise((r) => setTimeout(r, Math.max(20, next - clock.now())));
+          const more = await s.drain();
+          sent += more;
+          if (more === 0 && next <= clock.now() - 5_000) break;
+        }
+      }
       return { sent, ...report };
     },
   };

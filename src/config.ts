@@ -51,6 +51,19 @@ export const configSchema = z
     INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     /** Secret for signed file links; derived from the tokens when unset. */
     LINK_SECRET: optionalText,
+    /** Keys the anonymous-feedback counters, tickets and drafts; derived from the bot tokens when unset. */
+    FEEDBACK_SECRET: optionalText.pipe(z.string().min(16, 'a random secret of at least 16 characters (openssl rand -hex 32)').optional()),
+    /** Self-criticism encryption keys "id:base64key,…" (32-byte keys); the first encrypts. A development key when unset. */
+    SELF_REVIEW_KEYS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=)*$/, 'comma-separated id:key pairs, each key 32 bytes in base64 (openssl rand -base64 32)')
+        .refine((s) => {
+          const ids = s.split(',').map((p) => p.split(':')[0]);
+          return new Set(ids).size === ids.length && !ids.includes('dev');
+        }, 'id:key pairs with unique ids other than "dev"')
+        .optional(),
+    ),
   })
   .superRefine((c, ctx) => {
     if (!c.BOT_TOKEN && !c.ZALO_BOT_TOKEN)

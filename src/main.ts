@@ -2,9 +2,15 @@ import 'dotenv/config';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { playgroundInstead } from './playground/switch.js';
 
 /** The composition root: config → app → signals. */
 async function main(): Promise<void> {
+  // No channel token outside production: the local playground instead of the configuration error.
+  if (playgroundInstead(process.env)) {
+    const { runPlayground } = await import('./playground/index.js');
+    return runPlayground(process.env, 'noToken');
+  }
   let config;
   try {
     config = loadConfig(process.env);

@@ -4,6 +4,7 @@ import type { Router } from '../conversation/router.js';
 import type { Logger } from '../logger.js';
 import { serialise } from '../services/notifier.js';
 import type { OutboxRepo } from '../store/repos/outbox.js';
+import type { SendPacer } from '../outbox/pacer.js';
 import type { QuotaGuard } from '../outbox/quota.js';
 import type { RenderedReply } from '../conversation/router.js';
 import type { Locale } from '../conversation/i18n.js';
@@ -22,6 +23,8 @@ export class InboundDispatcher {
     private readonly log: Logger,
     private readonly wake: () => void,
     private readonly quota: QuotaGuard | null = null,
+    /** The channel's sending budget: replies never wait for it, but count in it. */
+    private readonly pacer: SendPacer | null = null,
   ) {}
 
   async handle(inbound: Inbound, originRef: string | null = null): Promise<{ toast: string | null }> {
@@ -30,14 +33,27 @@ export class InboundDispatcher {
     for (const [i, reply] of result.replies.entries()) {
       const key = `reply:${inbound.channel}:${inbound.updateKey}:${i}`;
       // While the channel's monthly budget is spent, answers wait in the outbox with everything else.
-      if (this.quota?.paused()) {
+      if (this.quota?.paused() && !reply.sensitive) {
         this.defer(inbound.chatId, key, reply, locale, 0, 0);
         continue;
       }
       const replaceRef = reply.replaceOrigin && this.transport.capabilities.edits ? originRef : null;
-      const sent = await this.transport.send({ chatId: inbound.chatId, message: reply, numbered: reply.numbered, locale, skipParts: 0, replaceRef });
+      let sent = await this.transport.send({ chatId: inbound.chatId, message: reply, numbered: reply.numbered, locale, skipParts: 0, replaceRef });
+      // A private reply never waits in the outbox, so a rate limit or a blip is waited out here, a few times.
+      for (let tries = 0; reply.sensitive && !sent.ok && tries < 3 && (sent.failure.kind === 'rateLimited' || sent.failure.kind === 'transient'); tries++) {
+        await new Promise((r) => setTimeout(r, sent.ok ? 0 : delayFor(sent.failure)));
+        const before = sent.ok ? 0 : sent.partsSent;
+        sent = await this.transport.send({ chatId: inbound.chatId, message: { ...reply, deleteRefs: [] }, numbered: reply.numbered, locale, skipParts: before, replaceRef });
+      }
+      this.pacer?.note(inbound.chatId, sent.ok ? sent.parts : sent.partsSent + 1);
       if (sent.ok) {
         this.quota?.count(sent.parts);
+        continue;
+      }
+      if (reply.sensitive) {
+        // Anonymous feedback or a private note is never parked in the outbox next to the chat id; the person can ask again.
+        if (sent.failure.kind === 'quota') this.quota?.exhausted();
+        this.log.warn({ channel: inbound.channel, failure: sent.failure.kind }, 'private reply not delivered, not queued');
         continue;
       }
       this.log.warn({ channel: inbound.channel, failure: sent.failure.kind }, 'reply deferred to outbox');

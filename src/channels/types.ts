@@ -18,6 +18,8 @@ export interface Capabilities {
   captionLimit: number;
   /** Sending limits the outbox sender keeps to. */
   limits: { perSecond: number; perChatIntervalMs: number; groupPerMinute: number };
+  /** The bot can delete messages in a private chat, its own and the person's (Telegram: within 48 hours). */
+  deletes?: boolean;
   /** Monthly message budget, if the channel's plan has one. */
   monthlyQuota: number | null;
 }

@@ -194,7 +194,9 @@ async function jobsRun(config: Config, args: string[]): Promise<number> {
   const at = values.at === undefined ? Date.now() : Date.parse(values.at);
   if (!Number.isFinite(at)) throw new UsageError(`--at cần thời điểm ISO, ví dụ 2026-01-31T03:00:00+07:00 / expects an ISO time: ${values.at ?? ''}`);
   const dryRun = values['dry-run'] === true;
-  const clock: Clock = { now: () => at };
+  // Time runs on from --at, so a retry the run schedules (after a 429, say) comes due within it.
+  const started = Date.now();
+  const clock: Clock = { now: () => at + (Date.now() - started) };
 
   // runJobs reports only the send count; the daily backup is seen as the file tick() writes for this day.
   const backupFile = config.DATABASE_PATH === ':memory:' ? null : join(dirname(resolve(config.DATABASE_PATH)), 'backups', `chibo-${isoDateIn(at, config.DEFAULT_TIMEZONE)}.db`);

@@ -30,6 +30,8 @@ export interface ChannelInfo {
   zaloName: string | null;
   /** Public base URL of the bot's HTTP server, for signed file links. */
   publicBaseUrl: string | null;
+  /** Channels whose bot can delete messages in a private chat (its own and the person's), by their capabilities. */
+  canDelete?: Partial<Record<Inbound['channel'], boolean>>;
 }
 
 export interface CoreDeps {

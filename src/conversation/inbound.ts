@@ -11,6 +11,16 @@ export interface Inbound {
   kind: 'text' | 'action' | 'media' | 'botAdded';
   text?: string;
   action?: string;
+  /**
+   * The platform's id of this message (for a pressed button: of the message it is on), on channels
+   * whose bot can delete messages, so a dialogue can offer to remove what was typed (anonymous feedback).
+   */
+  messageRef?: string;
+  /**
+   * For media: the platform's own reference to the file (Telegram file_id, Zalo photo URL), never
+   * its contents. A dialogue that asked for a file (flow data `acceptsFile: true`) receives it.
+   */
+  file?: { kind: 'photo' | 'document'; ref: string };
 }
 
 /** Parses "/cmd@bot args" or a bare command word; returns null for ordinary text. */

@@ -21,6 +21,13 @@ export interface OutMessage {
   attachments?: FileAttachment[];
   /** Replace the message whose button was pressed, where the channel can edit; else send anew. */
   replaceOrigin?: boolean;
+  /** Messages of this chat to delete before this one is sent, on channels that can (others ignore it). */
+  deleteRefs?: string[];
+  /**
+   * Carries what must never be stored next to the chat it goes to (anonymous feedback, a
+   * self-criticism note): sent at once or not at all, never parked in the outbox.
+   */
+  sensitive?: boolean;
 }
 
 /** A message to deliver to someone other than the sender; goes through the outbox. */

@@ -50,7 +50,8 @@ export class Router {
 
   async handle(inbound: Inbound): Promise<RouterResult> {
     const { repos, services, clock, translator } = this.deps;
-    if (!repos.conversations.markProcessed(inbound.channel, inbound.updateKey, clock.now())) return { replies: [], toast: null, locale: translator.defaultLocale };
+    // Marked once handled, not before: an update cut short by a crash is redelivered and handled then.
+    if (repos.conversations.wasProcessed(inbound.channel, inbound.updateKey)) return { replies: [], toast: null, locale: translator.defaultLocale };
     const account = services.identity.touch(inbound.channel, inbound.from.id, inbound.from.displayName);
     const person = repos.people.person(account.personId);
     const locale = isLocale(person?.locale) ? person.locale : translator.defaultLocale;
@@ -60,6 +61,7 @@ export class Router {
     } catch (err) {
       this.fail(ctx, err);
     }
+    repos.conversations.markProcessed(inbound.channel, inbound.updateKey, clock.now());
     return { replies: this.number(ctx), toast: ctx.toast, locale: ctx.locale };
   }
 
@@ -95,6 +97,9 @@ export class Router {
     if (inbound.kind === 'action' && inbound.action) return this.runAction(ctx, inbound.action);
     if (inbound.kind === 'botAdded') return this.runCommand(ctx, 'bot_added', '');
     if (inbound.kind === 'media') {
+      // Only a dialogue that asked for a file (flow data `acceptsFile: true`) gets one; it reads `ctx.in.file`.
+      const wantsFile = inbound.file !== undefined && ctx.conv?.flow && ctx.conv.data.acceptsFile === true && this.flows.has(ctx.conv.flow);
+      if (wantsFile && inbound.chatKind === 'private') return this.runFlow(ctx, (inbound.text ?? '').trim().slice(0, MAX_INPUT));
       if (inbound.chatKind === 'private') ctx.reply({ text: ctx.t('common.mediaNotUsed') });
       return;
     }

@@ -32,7 +32,8 @@ describe('rulesOn', () => {
   it('keeps the other dues numbers across 2026-02', () => {
     const before = rulesOn('2026-01-31').dues;
     const after = rulesOn('2026-02-01').dues;
-    expect({ ...after, studentAmount: before.studentAmount }).toEqual(before);
+    // Quy định 01-QĐ/TW also changes what the 1 % applies to (last month's social-insurance base).
+    expect({ ...after, studentAmount: before.studentAmount, insuredBase: before.insuredBase }).toEqual(before);
   });
 
   it('sets meetings at 90 minutes, 120 with a thematic part, 24 hours notice', () => {

@@ -20,6 +20,14 @@ export interface DuesRates {
   hardshipReductions: readonly number[];
   hardshipMaxMonths: number;
   exemptAfterYears: number;
+  /** What the insured rate applies to: the month's salary (342) or last month's social-insurance salary base (01). */
+  insuredBase: 'salary' | 'insuranceBasePreviousMonth';
+  /** Grounds for exemption from dues entirely (hardship is decided separately, with a percentage). */
+  exemptionGrounds: readonly ('fifty_years' | 'social_pension' | 'poor_household' | 'serious_illness')[];
+  /** Where dues can be paid online (Cổng Dịch vụ công Quốc gia). */
+  portalUrl: string;
+  /** How far ahead a member temporarily exempt from activities may pay, in months, when the exemption has no end date. */
+  advanceMaxMonths: number;
 }
 
 export interface RuleSet {
@@ -72,6 +80,10 @@ const before2025: RuleSet = {
     hardshipReductions: [0.3, 0.5, 0.7],
     hardshipMaxMonths: 12,
     exemptAfterYears: 50,
+    insuredBase: 'salary',
+    exemptionGrounds: ['fifty_years', 'social_pension', 'poor_household', 'serious_illness'],
+    portalUrl: 'https://dichvucong.gov.vn',
+    advanceMaxMonths: 12,
   },
   review: {
     levels: [
@@ -99,7 +111,8 @@ const from2026: RuleSet = {
   id: '2026-02',
   inForceFrom: '2026-02-01',
   sources: { ...from2025.sources, dues: [doc('Quy định 01-QĐ/TW', '2026-02-03')] },
-  dues: { ...from2025.dues, studentAmount: 5_000 },
+  // Quy định 01-QĐ/TW: 1 % of last month's social-insurance salary base; students 5,000 đ.
+  dues: { ...from2025.dues, studentAmount: 5_000, insuredBase: 'insuranceBasePreviousMonth' },
 };
 
 /** Oldest first. */

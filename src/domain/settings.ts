@@ -37,13 +37,18 @@ export const cellSettingsSchema = z.object({
       shareKept: z.number().min(0).max(1).default(0.3),
       /** Round amounts to this many đồng (1 = to the đồng). */
       roundTo: z.number().int().min(1).max(1000).default(1),
+      /** Days between nudges about unpaid months (weekly by default). */
+      nudgeEveryDays: z.number().int().min(1).max(28).default(7),
     })
     .prefault({}),
   feedback: z
     .object({
       /** Hour of day (cell time zone) the anonymous feedback digest goes out. */
       digestHour: z.number().int().min(0).max(23).default(18),
+      /** Anonymous items (feedback and anonymous draft comments) one member may send a day. */
       dailyLimit: z.number().int().min(1).max(50).default(5),
+      /** Where answers go: the group (and privately to members without it), or also privately to everyone. */
+      answerTo: z.enum(['groupFirst', 'everyone']).default('groupFirst'),
     })
     .prefault({}),
   review: z
@@ -51,6 +56,36 @@ export const cellSettingsSchema = z.object({
       /** Review season, month-day, set by the superior each year. */
       seasonStart: z.string().regex(/^\d{2}-\d{2}$/).default('11-01'),
       seasonEnd: z.string().regex(/^\d{2}-\d{2}$/).default('12-31'),
+      /** Private reminders to members who have not submitted: this many days before the deadline (and on it). */
+      nudgeDaysBefore: z.array(z.number().int().min(1).max(30)).max(5).default([3, 1]),
+      /** Hour of day (cell time zone) reminders and counts go out. */
+      nudgeHour: z.number().int().min(0).max(23).default(8),
+    })
+    .prefault({}),
+  assignments: z
+    .object({
+      /** Reminders before a task's deadline, in days (0 = on the day itself). */
+      reminderDaysBefore: z.array(z.number().int().min(0).max(30)).max(5).default([3, 1]),
+      /** Hour of day (cell time zone) deadline reminders and overdue notices go out; quiet hours still apply. */
+      reminderHour: z.number().int().min(0).max(23).default(8),
+    })
+    .prefault({}),
+  pledges: z
+    .object({
+      /** Month-day the reminder to register the yearly commitment goes out (start of the year). */
+      remindOn: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/).default('01-05'),
+      /** Month-day the half-year self-check prompt goes out. */
+      selfCheckOn: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/).default('07-01'),
+      /** Hour of day (cell time zone) both go out. */
+      hour: z.number().int().min(0).max(23).default(8),
+    })
+    .prefault({}),
+  residence: z
+    .object({
+      /** Days before the review season (review.seasonStart) to remind members to get the residence comment (form 3-213); 0 = off. */
+      leadDays: z.number().int().min(0).max(90).default(30),
+      /** Hour of day (cell time zone) the reminder goes out. */
+      hour: z.number().int().min(0).max(23).default(8),
     })
     .prefault({}),
   scorecard: z

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { deserialise } from '../services/notifier.js';
 import type { OutboxRepo, OutboxRow } from '../store/repos/outbox.js';
 import type { PeopleRepo } from '../store/repos/people.js';
+import { SendPacer } from './pacer.js';
 import type { QuotaGuard } from './quota.js';
 
 const MAX_ATTEMPTS = 8;
@@ -22,8 +23,6 @@ export class OutboxSender {
   private running = false;
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
-  private readonly lastToChat = new Map<string, number>();
-  private readonly recent: number[] = [];
   private pausedUntil = 0;
 
   constructor(
@@ -35,6 +34,8 @@ export class OutboxSender {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly quota: QuotaGuard | null,
+    /** Shared with the channel's direct replies, so both stay within one budget. */
+    readonly pacer: SendPacer = new SendPacer(transport.capabilities.limits),
   ) {}
 
   start(): void {
@@ -58,7 +59,11 @@ export class OutboxSender {
     await this.idle;
   }
 
-  /** Delivers everything due now; returns how many rows were handled (for jobs:run and tests). */
+  /**
+   * Delivers everything due now; returns how many rows were handled (for jobs:run and tests).
+   * A chat that must wait (its own spacing, a group's per-minute limit) is looked past, so one
+   * busy chat never holds up the others.
+   */
   async drain(): Promise<number> {
     if (this.running) return 0;
     this.running = true;
@@ -67,14 +72,19 @@ export class OutboxSender {
     this.idle = new Promise((r) => (done = r));
     try {
       for (;;) {
-        if (this.stopped) break;
-        const now = this.clock.now();
-        if (now < this.pausedUntil || this.quota?.paused()) break;
-        const rows = this.outbox.due(this.transport.channel, now, BATCH);
-        if (rows.length === 0) break;
+        if (this.stopped || this.halted()) break;
+        const rows = this.outbox.due(this.transport.channel, this.clock.now(), BATCH, this.pacer.busyChats());
+        if (rows.length === 0) {
+          // Only busy chats have due rows: wait for the first to free up, unless nothing is due at all.
+          const waiting = this.outbox.due(this.transport.channel, this.clock.now(), BATCH);
+          if (waiting.length === 0) break;
+          await sleep(Math.min(1000, Math.max(20, Math.min(...waiting.map((r) => this.pacer.chatWait(r.chatId))))));
+          continue;
+        }
         for (const row of rows) {
-          if (this.stopped || this.clock.now() < this.pausedUntil || this.quota?.paused()) break;
-          await this.pace(row.chatId);
+          if (this.stopped || this.halted()) break;
+          if (this.pacer.chatWait(row.chatId) > 0) continue;
+          for (let wait = this.pacer.rateWait(); wait > 0; wait = this.pacer.rateWait()) await sleep(wait);
           await this.deliver(row);
           handled++;
         }
@@ -89,57 +99,54 @@ export class OutboxSender {
     return handled;
   }
 
+  private halted(): boolean {
+    return Date.now() < this.pausedUntil || this.quota?.paused() === true;
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     const next = this.outbox.nextDueAt(this.transport.channel);
     const now = this.clock.now();
-    const at = Math.max(next ?? now + 1000, this.pausedUntil);
+    const at = Math.max(next ?? now + 1000, now + Math.max(0, this.pausedUntil - Date.now()));
     this.timer = setTimeout(() => void this.drain(), Math.min(Math.max(at - now, 20), 1000));
-  }
-
-  /** Waits so that neither the channel's overall rate nor its per-chat spacing is exceeded. */
-  private async pace(chatId: string): Promise<void> {
-    const { perSecond, perChatIntervalMs, groupPerMinute } = this.transport.capabilities.limits;
-    const isGroup = chatId.startsWith('-');
-    const interval = isGroup ? Math.ceil(60_000 / groupPerMinute) : perChatIntervalMs;
-    for (;;) {
-      const now = Date.now();
-      while (this.recent.length > 0 && (this.recent[0] as number) <= now - 1000) this.recent.shift();
-      const chatWait = (this.lastToChat.get(chatId) ?? 0) + interval - now;
-      const rateWait = this.recent.length >= perSecond ? (this.recent[0] as number) + 1000 - now : 0;
-      const wait = Math.max(chatWait, rateWait);
-      if (wait <= 0) break;
-      await sleep(wait);
-    }
-    const now = Date.now();
-    this.recent.push(now);
-    this.lastToChat.set(chatId, now);
-    if (this.lastToChat.size > 10_000) this.lastToChat.clear();
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
     const payload = row.payload;
     const message = deserialise(payload);
+    const now = this.clock.now();
+    // A message that is no longer useful (a reminder for a meeting that has started) is dropped, not sent late.
+    if (typeof payload.expiresAt === 'number' && now >= payload.expiresAt) {
+      if (this.outbox.claim(row.id, now)) this.outbox.fail(row.id, 'expired');
+      return;
+    }
+    const replaceRef = this.replaceRefOf(row);
+    if (replaceRef === 'wait') return;
     if (this.quota && !this.quota.allow(row)) return;
-    if (!this.outbox.claim(row.id, this.clock.now())) return;
+    if (!this.outbox.claim(row.id, now)) return;
     const numbered = Array.isArray(payload.numbered)
       ? (payload.numbered as NumberedChoice[][])
       : this.choices.number(row.channel, row.chatId, message, 'notice');
     const locale = isLocale(payload.locale) ? payload.locale : this.localeOf(row);
-    const result = await this.transport.send({ chatId: row.chatId, message, numbered, locale, skipParts: row.partsSent, replaceRef: row.replaceRef });
-    const now = this.clock.now();
+    this.pacer.note(row.chatId);
+    const result = await this.transport.send({ chatId: row.chatId, message, numbered, locale, skipParts: row.partsSent, replaceRef });
+    const after = this.clock.now();
+    const calls = result.ok ? result.parts - row.partsSent : result.partsSent - row.partsSent + 1;
+    if (calls > 1) this.pacer.note(row.chatId, calls - 1);
     if (result.ok) {
-      this.outbox.markSent(row.id, now, result.ref);
+      this.outbox.markSent(row.id, after, result.ref);
       this.quota?.count(result.parts - row.partsSent);
       return;
     }
     const f = result.failure;
     this.log.warn({ channel: row.channel, outboxId: row.id, failure: f.kind, attempts: row.attempts + 1 }, 'outbox send failed');
     if (f.kind === 'rateLimited') {
-      this.pausedUntil = Date.now() + f.retryAfterMs;
-      this.outbox.retryAt(row.id, now + f.retryAfterMs, 'rate limited', result.partsSent);
+      // A group's per-minute limit stops that group only; anything else stops the channel for a while.
+      if (row.chatId.startsWith('-')) this.pacer.pauseChat(row.chatId, f.retryAfterMs);
+      else this.pausedUntil = Date.now() + f.retryAfterMs;
+      this.outbox.retryAt(row.id, after + f.retryAfterMs, 'rate limited', result.partsSent);
     } else if (f.kind === 'quota') {
-      this.outbox.retryAt(row.id, now, 'quota', result.partsSent);
+      this.outbox.retryAt(row.id, after, 'quota', result.partsSent);
       this.quota?.exhausted();
     } else if (f.kind === 'unreachable') {
       this.people.markUnreachable(row.channel, row.chatId, f.reason);
@@ -147,8 +154,23 @@ export class OutboxSender {
     } else if (f.kind === 'rejected' || row.attempts + 1 >= MAX_ATTEMPTS) {
       this.outbox.fail(row.id, f.kind === 'rejected' ? f.reason : `gave up: ${f.reason}`);
     } else {
-      this.outbox.retryAt(row.id, now + backoff(row.attempts), f.reason, result.partsSent);
+      this.outbox.retryAt(row.id, after + backoff(row.attempts), f.reason, result.partsSent);
     }
+  }
+
+  /**
+   * The platform message this row replaces: its own `replaceRef`, or the message sent by the row
+   * named in `payload.replaceKey` (a card's earlier version). 'wait' while that row is unsent.
+   */
+  private replaceRefOf(row: OutboxRow): string | null | 'wait' {
+    if (row.replaceRef) return row.replaceRef;
+    const key = row.payload.replaceKey;
+    if (typeof key !== 'string') return null;
+    const earlier = this.outbox.byKey(key);
+    if (!earlier || earlier.status === 'failed') return null;
+    if (earlier.status === 'sent') return earlier.sentRef;
+    this.outbox.setStatus([row.id], 'pending', this.clock.now() + 1000);
+    return 'wait';
   }
 
   private localeOf(row: OutboxRow): 'vi' | 'en' {

@@ -20,6 +20,7 @@ export function toInbound(update: Update, botId: number): Inbound | null {
       updateKey: key,
       kind: 'action',
       action: q.data,
+      ...(q.message ? { messageRef: String(q.message.message_id) } : {}),
     };
   }
   if ('my_chat_member' in update) {
@@ -37,8 +38,13 @@ export function toInbound(update: Update, botId: number): Inbound | null {
     chatKind: msg.chat.type === 'private' ? ('private' as const) : ('group' as const),
     from: { id: String(msg.from.id), displayName: displayName(msg.from) },
     updateKey: key,
+    messageRef: String(msg.message_id),
   };
   if ('text' in msg) return { ...base, kind: 'text', text: msg.text };
-  if ('photo' in msg || 'document' in msg || 'sticker' in msg || 'voice' in msg || 'video' in msg) return { ...base, kind: 'media' };
+  const caption = 'caption' in msg && typeof msg.caption === 'string' ? { text: msg.caption } : {};
+  // The largest size's file_id: a reference the bot can use again; the photo itself is not downloaded.
+  if ('photo' in msg) return { ...base, kind: 'media', ...caption, ...(msg.photo.length > 0 ? { file: { kind: 'photo' as const, ref: (msg.photo[msg.photo.length - 1] as { file_id: string }).file_id } } : {}) };
+  if ('document' in msg) return { ...base, kind: 'media', ...caption, file: { kind: 'document', ref: msg.document.file_id } };
+  if ('sticker' in msg || 'voice' in msg || 'video' in msg) return { ...base, kind: 'media' };
   return null;
 }

@@ -24,6 +24,12 @@ export function classify(err: unknown): SendFailure {
   return { kind: 'transient', reason: code ? `${code} ${description}` : 'network error' };
 }
 
+/** Telegram's answer to an edit that changes nothing. */
+export function isNotModified(err: unknown): boolean {
+  const e = (err ?? {}) as { response?: ApiError; description?: string };
+  return /message is not modified/i.test(e.response?.description ?? e.description ?? '');
+}
+
 export function keyboard(rows: NumberedChoice[][]): InlineKeyboardMarkup | undefined {
   if (rows.length === 0) return undefined;
   return { inline_keyboard: rows.map((row) => row.map((c) => ({ text: c.label, callback_data: c.action }))) };
@@ -40,6 +46,8 @@ export class TelegramTransport implements Transport {
   ) {}
 
   async send(d: Delivery): Promise<SendResult> {
+    // Deletions asked for by the dialogue come first; a message already gone (or too old) is no failure.
+    if (d.skipParts === 0) for (const ref of d.message.deleteRefs ?? []) await this.telegram.deleteMessage(d.chatId, Number(ref)).catch(() => undefined);
     const parts = planParts(d.message, d.numbered, this.capabilities, this.translator.for(d.locale), this.links, null);
     let ref: string | null = null;
     let sent = 0;
@@ -64,6 +72,8 @@ export class TelegramTransport implements Transport {
           await this.telegram.editMessageText(chatId, Number(replaceRef), undefined, part.text, { reply_markup });
           return replaceRef;
         } catch (err) {
+          // Editing to the same content is already the wanted state: never post a second card.
+          if (isNotModified(err)) return replaceRef;
           // A card that can no longer be edited (too old, deleted) gets a fresh message instead.
           if (classify(err).kind === 'rateLimited') throw err;
         }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Inbound } from '../../conversation/inbound.js';
 
 export interface ZaloUpdate {
@@ -32,8 +33,11 @@ export function toInbound(update: ZaloUpdate, botId: string | null): Inbound | n
     chatId: String(chatId),
     chatKind: 'private' as const,
     from: { id: String(fromId), displayName: m.from?.display_name ?? '' },
-    updateKey: m.message_id ? String(m.message_id) : `${fromId}:${m.date ?? ''}:${m.text ?? ''}`.slice(0, 200),
+    // Without a message id, a digest of sender, time and text: the stored key never holds what was typed (anonymous feedback).
+    updateKey: m.message_id ? String(m.message_id) : createHash('sha256').update(`${fromId}:${m.date ?? ''}:${m.text ?? ''}`).digest('hex'),
   };
   if (update.event_name === 'message.text.received' && typeof m.text === 'string') return { ...base, kind: 'text', text: m.text };
+  // A photo arrives as an https URL on Zalo's servers: the reference is kept, the image is not downloaded.
+  if (typeof m.photo_url === 'string' && m.photo_url !== '') return { ...base, kind: 'media', file: { kind: 'photo', ref: m.photo_url }, ...(typeof m.caption === 'string' ? { text: m.caption } : {}) };
   return { ...base, kind: 'media' };
 }

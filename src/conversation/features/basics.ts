@@ -110,6 +110,8 @@ function freeText(ctx: Ctx, text: string): Promise<void> | void {
   const { identity } = ctx.deps.services;
   if (/^[a-z2-9\s-]{12,16}$/i.test(text) && text.replace(/[\s-]/g, '').length === 12) return ctx.run('join_code', text);
   if (identity.looksLikeLinkCode(text)) return ctx.run('lienketkenh', text);
+  // Six digits: a meeting's check-in code read out by the secretary.
+  if (/^\d{3}[\s.-]?\d{3}$/.test(text.trim())) return ctx.run('checkin_code', text);
   ctx.reply({ text: ctx.t('common.notUnderstood'), choices: mainMenu(ctx) });
 }
 

@@ -101,6 +101,8 @@ function card(ctx: Ctx, memberId: number, replace = false): void {
       [choice(ctx.t(m.collectsDues ? 'members.action.collectorOff' : 'members.action.collectorOn'), `mb:dues:${m.id}`)],
       [choice(ctx.t('members.action.reviewForm'), `mb:rf:${m.id}`), choice(ctx.t('members.action.duesCategory'), `mb:dc:${m.id}`)],
       [choice(ctx.t('members.action.rename'), `mb:rn:${m.id}`)],
+      // Residence ties (Quy định 213): the `residenceExempt` field, handled by the residence feature.
+      [choice(ctx.t('residence.cardButton'), `rx:card:${m.id}`)],
     );
     if (can(actor, 'member.remove')) choices.push([choice(ctx.t('members.action.remove'), `mb:rm:${m.id}`)]);
   }

@@ -16,10 +16,20 @@ const items: { section: keyof CellSettings; key: string; kind: Kind }[] = [
   { section: 'meetings', key: 'quietTo', kind: { type: 'time' } },
   { section: 'meetings', key: 'checkInMode', kind: { type: 'enum', values: ['button', 'code'] } },
   { section: 'meetings', key: 'superiorContact', kind: { type: 'text' } },
+  { section: 'meetings', key: 'checkInBeforeMinutes', kind: { type: 'int', min: 0, max: 240 } },
+  { section: 'meetings', key: 'checkInAfterMinutes', kind: { type: 'int', min: 0, max: 480 } },
   { section: 'dues', key: 'reminderDay', kind: { type: 'int', min: 1, max: 28 } },
   { section: 'dues', key: 'otherAmount', kind: { type: 'money' } },
   { section: 'dues', key: 'shareKept', kind: { type: 'percent' } },
+  { section: 'dues', key: 'nudgeEveryDays', kind: { type: 'int', min: 1, max: 28 } },
+  { section: 'dues', key: 'roundTo', kind: { type: 'int', min: 1, max: 1000 } },
+  { section: 'dues', key: 'abroadAmount', kind: { type: 'money' } },
   { section: 'feedback', key: 'digestHour', kind: { type: 'int', min: 0, max: 23 } },
+  { section: 'feedback', key: 'dailyLimit', kind: { type: 'int', min: 1, max: 50 } },
+  { section: 'feedback', key: 'answerTo', kind: { type: 'enum', values: ['groupFirst', 'everyone'] } },
+  { section: 'review', key: 'nudgeHour', kind: { type: 'int', min: 0, max: 23 } },
+  { section: 'assignments', key: 'reminderHour', kind: { type: 'int', min: 0, max: 23 } },
+  { section: 'residence', key: 'leadDays', kind: { type: 'int', min: 0, max: 90 } },
 ];
 
 function valueText(ctx: Ctx, settings: CellSettings, i: (typeof items)[number]): string {

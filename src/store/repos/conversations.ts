@@ -25,6 +25,16 @@ export class ConversationRepo {
       .run();
   }
 
+  wasProcessed(channel: ChannelName, updateKey: string): boolean {
+    return (
+      this.db
+        .select({ key: processedUpdates.updateKey })
+        .from(processedUpdates)
+        .where(and(eq(processedUpdates.channel, channel), eq(processedUpdates.updateKey, updateKey)))
+        .get() !== undefined
+    );
+  }
+
   /** Records an inbound update; false when it was seen before (a redelivery). */
   markProcessed(channel: ChannelName, updateKey: string, now: number): boolean {
     const res = this.db.insert(processedUpdates).values({ channel, updateKey, createdAt: now }).onConflictDoNothing().run();

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The emulator is checked against the real client library the bot uses.
+// eslint-disable-next-line no-restricted-imports
 import { Telegraf, Telegram } from 'telegraf';
 import { startFakeTelegram } from './telegram.js';
 import type { FakeTelegram, FakeUser, SentCall } from './telegram.js';

@@ -1,0 +1,222 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createApp, type App } from '../app.js';
+import { AdjustableClock } from '../clock.js';
+import { loadConfig, type Config } from '../config.js';
+import { addMonths } from '../domain/dues.js';
+import { daysInMonth } from '../domain/dates.js';
+import { HOUR_MS, localParts, minutesToTime, zonedInstant } from '../domain/meetings-time.js';
+import { startFakeTelegram, type FakeTelegram } from '../emulators/telegram.js';
+import { startFakeZalo, type FakeZalo } from '../emulators/zalo.js';
+import type { Logger } from '../logger.js';
+import { MeetingRepo } from '../store/repos/meetings.js';
+import { CAST, SAMPLE_GROUP, telegramUser } from './cast.js';
+import { seedSampleCell } from './seed.js';
+
+/** Fixed tokens: the bot talks only to the emulators, which accept exactly these. */
+export const PLAYGROUND_TELEGRAM_TOKEN = '7100000000:PLAYGROUND-telegram-emulator';
+export const PLAYGROUND_ZALO_TOKEN = '7100000001:PLAYGROUND-zalo-emulator';
+export const PLAYGROUND_BOT_USERNAME = 'chibo4tot_santhu_bot';
+
+export const moveKinds = ['hour', 'day', 'meeting', 'month'] as const;
+export type MoveKind = (typeof moveKinds)[number];
+
+/** A refusal the page explains in words: the clock is already moving, there is no meeting ahead. */
+export class PlaygroundRefusal extends Error {
+  constructor(readonly code: 'busy' | 'noMeeting') {
+    super(code);
+  }
+}
+
+export interface SandboxOptions {
+  /** Where the playground keeps its own database, backups and clock (never the real bot's). */
+  dir: string;
+  /** The playground page's address: file links the bot makes for Zalo point here. */
+  publicBase: string;
+  /** The environment: only the time zone, language and a few limits are taken from it. */
+  env: Record<string, string | undefined>;
+  log: Logger;
+}
+
+/** Variables the playground takes from the environment; everything else is its own. */
+const PASSED_THROUGH = ['DEFAULT_TIMEZONE', 'DEFAULT_LOCALE', 'INVITE_TTL_DAYS', 'ZALO_MONTHLY_QUOTA', 'SELF_REVIEW_KEYS'] as const;
+
+const CLOCK_FILE = 'clock.json';
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => done(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/**
+ * The bot and its world, in one process: the Telegram and Zalo emulators on loopback, the real
+ * bot (createApp) pointed at them with fixed tokens, a database of its own seeded with the sample
+ * cell, and one adjustable clock injected everywhere. Moving the clock runs the same
+ * `app.runJobs(at)` as `jobs:run --at`, hour by hour, so every reminder on the way is sent.
+ */
+export class Sandbox {
+  /** While the clock moves: where it started, where it goes and where it is. */
+  moving: { from: number; to: number; at: number } | null = null;
+  /** The last move that failed, in words for the log (the page shows a generic sentence). */
+  failure: string | null = null;
+  private closed = false;
+  readonly meetings: MeetingRepo;
+
+  private constructor(
+    readonly dir: string,
+    readonly config: Config,
+    readonly app: App,
+    readonly tg: FakeTelegram,
+    readonly zalo: FakeZalo,
+    readonly clock: AdjustableClock,
+    readonly cellId: number,
+    private readonly log: Logger,
+  ) {
+    this.meetings = new MeetingRepo(app.store.db);
+  }
+
+  static async open(opts: SandboxOptions): Promise<Sandbox> {
+    const dir = resolve(opts.dir);
+    mkdirSync(dir, { recursive: true });
+    const clock = new AdjustableClock(Date.now() + readOffset(dir));
+    const now = () => clock.now();
+    const tg = await startFakeTelegram({ token: PLAYGROUND_TELEGRAM_TOKEN, botUsername: PLAYGROUND_BOT_USERNAME, clock: now });
+    const zalo = await startFakeZalo({ token: PLAYGROUND_ZALO_TOKEN, botName: 'Chi bộ 4 Tốt (sân thử)', clock: now, photoOrigins: [opts.publicBase] });
+    let app: App | null = null;
+    try {
+      const secretary = CAST.find((m) => m.role === 'secretary' && m.channel === 'telegram');
+      const passed = Object.fromEntries(PASSED_THROUGH.flatMap((k) => (opts.env[k] === undefined ? [] : [[k, opts.env[k]]])));
+      const config = loadConfig({
+        ...passed,
+        NODE_ENV: 'development',
+        LOG_LEVEL: opts.env.LOG_LEVEL ?? 'warn',
+        BOT_TOKEN: PLAYGROUND_TELEGRAM_TOKEN,
+        TELEGRAM_API_ROOT: tg.url,
+        ZALO_BOT_TOKEN: PLAYGROUND_ZALO_TOKEN,
+        ZALO_API_ROOT: zalo.url,
+        DATABASE_PATH: join(dir, 'playground.db'),
+        BOT_ADMIN_IDS: secretary?.externalId ?? '',
+        // The bot's own HTTP server serves the signed file links for Zalo; the page proxies them.
+        PUBLIC_BASE_URL: opts.publicBase,
+        WEBHOOK_PORT: String(await freePort()),
+        HTTP_HOST: '127.0.0.1',
+        BACKUP_KEEP: '2',
+      });
+      const fresh = !existsSync(config.DATABASE_PATH);
+      app = await createApp(config, opts.log, clock);
+      const cellId = (fresh ? undefined : app.repos.cells.list()[0]?.id) ?? seedSampleCell(app, config);
+      for (const m of CAST) {
+        if (m.channel === 'telegram') tg.registerUser(telegramUser(m));
+        else zalo.registerUser(zalo.newUser(m.fullName, m.externalId));
+      }
+      tg.addGroup(SAMPLE_GROUP);
+      await app.start();
+      return new Sandbox(dir, config, app, tg, zalo, clock, cellId, opts.log);
+    } catch (err) {
+      await app?.stop().catch(() => undefined);
+      await tg.close();
+      await zalo.close();
+      throw err;
+    }
+  }
+
+  get timezone(): string {
+    return this.app.repos.cells.get(this.cellId)?.timezone ?? this.config.DEFAULT_TIMEZONE;
+  }
+
+  /** The next meeting that has not started yet, if any. */
+  nextMeetingAt(): number | null {
+    return this.meetings.scheduledInCell(this.cellId, this.clock.now() + 1)[0]?.startsAt ?? null;
+  }
+
+  /** Where a move of this kind ends, from `now`. */
+  target(kind: MoveKind, now: number): number {
+    if (kind === 'hour') return now + HOUR_MS;
+    if (kind === 'day') return now + 24 * HOUR_MS;
+    if (kind === 'meeting') {
+      const next = this.nextMeetingAt();
+      if (next === null) throw new PlaygroundRefusal('noMeeting');
+      return next;
+    }
+    // The same day and time next month (the 31st becomes the month's last day), in the cell's zone.
+    const tz = this.timezone;
+    const p = localParts(now, tz);
+    const month = addMonths(`${p.year}-${String(p.month).padStart(2, '0')}`, 1);
+    const year = Number(month.slice(0, 4));
+    const m = Number(month.slice(5, 7));
+    const day = Math.min(p.day, daysInMonth(year, m));
+    return zonedInstant({ year, month: m, day }, minutesToTime(p.minutes), tz) + (now % 60_000);
+  }
+
+  /**
+   * Moves the clock forward and runs the scheduled jobs on the way, on every hour and at the end,
+   * exactly as `jobs:run --at` does; the page sees each step as it happens.
+   */
+  async move(kind: MoveKind): Promise<void> {
+    if (this.moving) throw new PlaygroundRefusal('busy');
+    const from = this.clock.now();
+    const to = this.target(kind, from);
+    this.moving = { from, to, at: from };
+    this.failure = null;
+    try {
+      for (let step = (Math.floor(from / HOUR_MS) + 1) * HOUR_MS; !this.closed; step += HOUR_MS) {
+        const at = Math.min(step, to);
+        this.clock.moveTo(at);
+        this.moving.at = at;
+        await this.app.runJobs(at);
+        if (at >= to) break;
+      }
+    } catch (err) {
+      this.failure = err instanceof Error ? err.message : String(err);
+      this.log.error({ err }, 'playground: moving the clock failed');
+    } finally {
+      this.moving = null;
+      this.saveClock();
+    }
+  }
+
+  /** Starts a move without waiting for it (the page follows it through the state). */
+  startMove(kind: MoveKind): { from: number; to: number } {
+    if (this.moving) throw new PlaygroundRefusal('busy');
+    const from = this.clock.now();
+    const to = this.target(kind, from);
+    void this.move(kind);
+    return { from, to };
+  }
+
+  private saveClock(): void {
+    if (this.closed) return;
+    writeFileSync(join(this.dir, CLOCK_FILE), `${JSON.stringify({ offsetMs: this.clock.now() - Date.now() })}\n`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.saveClock();
+    this.closed = true;
+    await this.app.stop().catch((err: unknown) => this.log.warn({ err: String(err) }, 'playground: bot stop failed'));
+    await this.tg.close();
+    await this.zalo.close();
+  }
+}
+
+/** How far ahead of real time the simulated clock was left (0 on a fresh playground). */
+function readOffset(dir: string): number {
+  try {
+    const saved = JSON.parse(readFileSync(join(dir, CLOCK_FILE), 'utf8')) as { offsetMs?: unknown };
+    return typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs) && saved.offsetMs > 0 ? saved.offsetMs : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes the playground's database, its backups and its clock, so the next open starts afresh. */
+export function wipe(dir: string): void {
+  for (const name of ['playground.db', 'playground.db-wal', 'playground.db-shm', CLOCK_FILE, 'backups']) rmSync(join(resolve(dir), name), { recursive: true, force: true });
+}
