@@ -38,6 +38,9 @@ import { AssignmentRepo } from './store/repos/assignments.js';
 import { MonthlyCheckRepo } from './store/repos/monthlyCheck.js';
 import { PledgeRepo } from './store/repos/pledges.js';
 import { ResidenceRepo } from './store/repos/residence.js';
+import { summaryFeature } from './conversation/features/summary.js';
+import { SummaryService } from './services/summary.js';
+import { SummaryRepo } from './store/repos/summary.js';
 import type { Logger } from './logger.js';
 import type { ServiceDeps } from './services/context.js';
 import type { Store } from './store/db.js';
@@ -129,7 +132,7 @@ export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Jo
     const assignments = new AssignmentService(serviceDeps, { ...shared, repo: new AssignmentRepo(store.db), log: log.child({ feature: 'assignments' }) });
     const pledges = new PledgeService(serviceDeps, { ...shared, repo: new PledgeRepo(store.db), log: log.child({ feature: 'pledges' }) });
     const residence = new ResidenceService(serviceDeps, { ...shared, repo: new ResidenceRepo(store.db), log: log.child({ feature: 'residence' }) });
-    indicators.add(...inputIndicators({ deps: serviceDeps, assignments, pledges, residence }));
+    indicators.add(...inputIndicators({ deps: serviceDeps, assignments, pledges, residence, shared: indicators.shared }));
     const monthlyCheck = new MonthlyCheckService(serviceDeps, { ...shared, repo: new MonthlyCheckRepo(store.db), indicators, meetings: new MeetingRepo(store.db), log: log.child({ feature: 'monthlyCheck' }) });
     features.push(assignmentsFeature({ assignments }), pledgesFeature({ pledges }), monthlyCheckFeature({ monthlyCheck }), residenceFeature({ residence }));
     jobs.push(
@@ -138,6 +141,13 @@ export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Jo
       { name: 'monthlyCheck', run: (now, { dryRun }) => void monthlyCheck.runJob(now, dryRun) },
       { name: 'residence', run: (now, { dryRun }) => void residence.runJob(now, dryRun) },
     );
+  }
+  // Summary (issue 6, items 3–8): /tongket, the 4 Tốt scorecard, files, chart, roll-up, scheduled digests.
+  {
+    const { serviceDeps, core, store } = _deps;
+    const summary = new SummaryService(serviceDeps, { access: core.services.access, settings: core.services.settings, repo: new SummaryRepo(store.db), indicators, monthlyChecks: new MonthlyCheckRepo(store.db) });
+    indicators.add(...summary.indicatorSources());
+    features.push(summaryFeature({ summary }));
   }
   return { features, jobs };
 }

@@ -39,8 +39,9 @@ export class ChoiceBook {
   }
 
   /** The action a typed answer stands for: its number, or its label without diacritics. */
-  match(channel: ChannelName, chatId: string, typed: string): string | null {
-    const choices = this.conversations.get(channel, chatId)?.choices ?? [];
+  match(channel: ChannelName, chatId: string, typed: string, opts: { notices?: boolean } = {}): string | null {
+    const all = this.conversations.get(channel, chatId)?.choices ?? [];
+    const choices = opts.notices === false ? all.filter((c) => c.notice !== true) : all;
     if (choices.length === 0) return null;
     const answer = fold(typed).replace(/[.)]$/, '');
     const byNumber = /^\d{1,3}$/.test(answer) ? choices.find((c) => c.n === Number(answer)) : undefined;

@@ -202,11 +202,24 @@ function words(sentence: string): Word[] {
     .map((raw) => ({ raw, folded: fold(raw) }));
 }
 
+const split = new Map<string, string[]>();
+
 /** Does the folded phrase `phrase` start at word `i`? Returns how many words it spans. */
 function phraseAt(ws: Word[], i: number, phrase: string): number {
-  const parts = phrase.split(' ');
-  for (let k = 0; k < parts.length; k++) if (ws[i + k]?.folded !== parts[k]) return 0;
+  let parts = split.get(phrase);
+  if (!parts) split.set(phrase, (parts = phrase.split(' ')));
+  if (ws[i]?.folded !== parts[0]) return 0;
+  for (let k = 1; k < parts.length; k++) if (ws[i + k]?.folded !== parts[k]) return 0;
   return parts.length;
+}
+
+/** The longest of `phrases` starting at word `i` (they are sorted longest first), in words; 0 if none. */
+function firstPhrase(ws: Word[], i: number, phrases: readonly string[]): number {
+  for (const p of phrases) {
+    const n = phraseAt(ws, i, p);
+    if (n > 0) return n;
+  }
+  return 0;
 }
 
 interface Span {
@@ -226,14 +239,14 @@ function capitalisedRun(ws: Word[], i: number, max: number): number {
 function targets(ws: Word[]): Span[] {
   const found: Span[] = [];
   for (let i = 0; i < ws.length; i++) {
-    const title = titles.map((t) => phraseAt(ws, i, t)).find((n) => n > 0);
+    const title = firstPhrase(ws, i, titles);
     if (title) {
       const name = capitalisedRun(ws, i + title, 4);
       found.push(span(ws, i, i + title + name));
       i += title + name - 1;
       continue;
     }
-    const hon = honorifics.map((h) => phraseAt(ws, i, h)).find((n) => n > 0);
+    const hon = firstPhrase(ws, i, honorifics);
     if (hon) {
       const name = capitalisedRun(ws, i + hon, 4);
       if (name > 0) {

@@ -43,6 +43,7 @@ const expectedTable: Record<PrivilegedAction, readonly Role[] | 'admin'> = {
   'monthlyCheck.view': ['secretary', 'deputy', 'committee'],
   'residence.manage': ['secretary', 'deputy'],
   'residence.view': ['secretary', 'deputy', 'committee'],
+  'summary.view': ['secretary', 'deputy'],
 };
 
 const roleOptions: readonly (Role | null)[] = [...roles, null];

@@ -53,6 +53,7 @@ export const privilegedActions = [
   'monthlyCheck.view',
   'residence.manage',
   'residence.view',
+  'summary.view',
 ] as const;
 export type PrivilegedAction = (typeof privilegedActions)[number];
 
@@ -107,6 +108,8 @@ export const permissionTable: Record<PrivilegedAction, readonly Role[] | 'admin'
   'monthlyCheck.view': ['secretary', 'deputy', 'committee'],
   'residence.manage': ['secretary', 'deputy'],
   'residence.view': ['secretary', 'deputy', 'committee'],
+  // Summary (/tongket), its files and the scorecard; the roll-up of every cell is for bot admins (checked in SummaryService).
+  'summary.view': ['secretary', 'deputy'],
 };
 
 export function can(actor: Actor, action: PrivilegedAction): boolean {

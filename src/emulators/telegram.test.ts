@@ -318,3 +318,80 @@ describe('waiting for the bot', () => {
     expect(tg.calls.filter((c) => c.method === 'getUpdates' && !c.ok)).toEqual([]);
   });
 });
+
+describe('what the playground reads and does', () => {
+  it('knows users who started the bot and groups it is in without sending any update', async () => {
+    tg.registerUser(bob);
+    tg.addGroup(group);
+    expect((await call('sendMessage', { chat_id: bob.id, text: 'Xin chào' })).ok).toBe(true);
+    expect((await call('sendMessage', { chat_id: group.id, text: 'Chào nhóm' })).ok).toBe(true);
+    expect((await call('getUpdates', { timeout: 0 })).result).toEqual([]);
+    expect(() => tg.addGroup({ id: bob.id, type: 'private' })).toThrow(/group/);
+  });
+
+  it('shows each chat as it is now: both sides, formatting, edits applied, deletions gone, stamped by its clock', async () => {
+    let now = Date.UTC(2026, 10, 26, 7, 0);
+    const clocked = await startFakeTelegram({ token: '555:CLOCK', clock: () => now });
+    try {
+      const send = async (method: string, params: Record<string, unknown>) => {
+        const res = await fetch(`${clocked.url}/bot555:CLOCK/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+        return ((await res.json()) as ApiReply).result as Record<string, unknown>;
+      };
+      clocked.sendText(alice, '/start');
+      const first = await send('sendMessage', { chat_id: alice.id, text: '<b>Chào</b> đồng chí', parse_mode: 'HTML', reply_markup: { inline_keyboard: [[{ text: 'Tham dự', callback_data: 'mtg:r:1:a' }]] } });
+      const second = await send('sendMessage', { chat_id: alice.id, text: 'tạm' });
+      now += 3_600_000;
+      await send('editMessageText', { chat_id: alice.id, message_id: first.message_id, text: 'Đã ghi nhận' });
+      await send('deleteMessage', { chat_id: alice.id, message_id: second.message_id });
+      const shown = clocked.messages(alice.id);
+      expect(shown.map((m) => m.text)).toEqual(['/start', 'Đã ghi nhận']);
+      expect(shown[0]).toMatchObject({ from: { id: alice.id }, date: Date.UTC(2026, 10, 26, 7, 0) / 1000 });
+      expect(shown[1]).toMatchObject({ from: { id: 555 }, edit_date: Date.UTC(2026, 10, 26, 8, 0) / 1000 });
+      expect(shown[1]?.reply_markup).toBeUndefined();
+      // A copy: the page can never change what the emulator holds.
+      (shown[1] as Record<string, unknown>).text = 'changed';
+      expect(clocked.messages(alice.id)[1]?.text).toBe('Đã ghi nhận');
+      const bold = await send('sendMessage', { chat_id: alice.id, text: '<b>Chào</b> đồng chí', parse_mode: 'HTML' });
+      expect(clocked.messages(alice.id).at(-1)).toMatchObject({ message_id: bold.message_id, text: 'Chào đồng chí', entities: [{ type: 'bold', offset: 0, length: 4 }] });
+      expect(clocked.messages(424242)).toEqual([]);
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it('presses only a button that is on the message, and reports the answer the bot gave', async () => {
+    tg.sendText(alice, 'hi');
+    const sent = result<{ message_id: number }>(await call('sendMessage', { chat_id: alice.id, text: 'Chọn', reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }, { text: 'Web', url: 'https://example.vn' }]] } }));
+    expect(() => tg.pressButton(alice, alice.id, sent.message_id, 'forged')).toThrow(/no such button/);
+    expect(() => tg.pressButton(alice, alice.id, 999, 'a')).toThrow(/no such button/);
+    const revision = tg.revision;
+    const update = tg.pressButton(alice, alice.id, sent.message_id, 'a') as { callback_query: { id: string; data: string } };
+    expect(tg.revision).toBeGreaterThan(revision);
+    expect(update.callback_query.data).toBe('a');
+    expect(tg.callbackAnswer(update.callback_query.id)).toBeUndefined();
+    await call('answerCallbackQuery', { callback_query_id: update.callback_query.id, text: 'Đã ghi nhận' });
+    expect(tg.callbackAnswer(update.callback_query.id)).toEqual({ text: 'Đã ghi nhận' });
+  });
+
+  it('keeps uploaded files: by file id, through getFile and its download address', async () => {
+    tg.sendText(alice, 'hi');
+    const telegram = new Telegram(tg.token, { apiRoot: tg.url });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const photo = await telegram.sendPhoto(alice.id, { source: png, filename: 'qr.png' });
+    const big = photo.photo.at(-1)?.file_id ?? '';
+    const small = photo.photo[0]?.file_id ?? '';
+    expect(tg.file(big)).toEqual({ data: png, filename: 'qr.png', mime: 'image/png' });
+    expect(tg.file(small)?.data).toEqual(png);
+    const doc = await telegram.sendDocument(alice.id, { source: Buffer.from('PK-bytes'), filename: 'so-thu.xlsx' });
+    const info = result<{ file_path: string; file_size: number }>(await call('getFile', { file_id: doc.document.file_id }));
+    expect(info).toMatchObject({ file_path: `documents/${doc.document.file_id}.xlsx`, file_size: 8 });
+    const download = await fetch(`${tg.url}/file/bot${tg.token}/${info.file_path}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('PK-bytes');
+    expect((await fetch(`${tg.url}/file/bot1:wrong/${info.file_path}`)).status).toBe(404);
+    expect((await call('getFile', { file_id: 'nope' })).description).toBe('Bad Request: wrong file_id or the file is temporarily unavailable');
+    // The bytes are not part of the recorded call.
+    expect(JSON.stringify(tg.calls.find((c) => c.method === 'sendDocument')?.params)).not.toContain('PK-bytes');
+  });
+});

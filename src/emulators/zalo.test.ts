@@ -216,3 +216,53 @@ describe('fake Zalo Bot API', () => {
     fake = await startFakeZalo(); // afterEach closes again
   });
 });
+
+describe('what the playground reads and does', () => {
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('knows a user by a fixed id who wrote before, without an update', async () => {
+    fake = await startFakeZalo();
+    const long = fake.newUser('Phan Văn Long', '5a1c0e7b9d2f4c6a8e01');
+    expect(long).toEqual({ id: '5a1c0e7b9d2f4c6a8e01', display_name: 'Phan Văn Long' });
+    expect((await api('sendMessage', { chat_id: long.id, text: 'x' })).error_code).toBe(403);
+    fake.registerUser(long);
+    expect((await api('sendMessage', { chat_id: long.id, text: 'Kính gửi đồng chí' })).ok).toBe(true);
+    expect(await api('getUpdates', { timeout: 0 })).toMatchObject({ error_code: 408 });
+  });
+
+  it('keeps each private chat as the person sees it, stamped by its clock', async () => {
+    let now = Date.UTC(2026, 10, 26, 7, 0);
+    fake = await startFakeZalo({ clock: () => now });
+    const lan = fake.newUser('Lan');
+    const revision = fake.revision;
+    fake.sendText(lan, '/trogiup');
+    expect(fake.revision).toBeGreaterThan(revision);
+    now += 60_000;
+    await api('sendMessage', { chat_id: lan.id, text: '1. Tham dự\n2. Vắng' });
+    fake.sendSticker(lan);
+    const shown = fake.messages(lan.id);
+    expect(shown.map((m) => [m.from, m.text ?? (m.sticker ? 'sticker' : '')])).toEqual([
+      ['user', '/trogiup'],
+      ['bot', '1. Tham dự\n2. Vắng'],
+      ['user', 'sticker'],
+    ]);
+    expect(shown[0]?.date).toBe(Date.UTC(2026, 10, 26, 7, 0));
+    expect(shown[1]?.date).toBe(Date.UTC(2026, 10, 26, 7, 1));
+    expect(fake.messages('nobody')).toEqual([]);
+  });
+
+  it('takes photos from the named loopback origin besides https, and counts the quota by its clock month', async () => {
+    let now = Date.UTC(2026, 10, 30, 12, 0);
+    fake = await startFakeZalo({ clock: () => now, monthlyQuota: 1, photoOrigins: ['http://127.0.0.1:3000'] });
+    const lan = fake.newUser('Lan');
+    fake.registerUser(lan);
+    expect((await api('sendPhoto', { chat_id: lan.id, photo: 'http://127.0.0.1:3000/files/abc.png' })).ok).toBe(true);
+    expect(fake.messages(lan.id)[0]).toMatchObject({ from: 'bot', photo: 'http://127.0.0.1:3000/files/abc.png' });
+    expect((await api('sendMessage', { chat_id: lan.id, text: 'over' })).error_code).toBe(429);
+    now = Date.UTC(2026, 11, 1, 0, 1); // the simulated month turns
+    expect((await api('sendPhoto', { chat_id: lan.id, photo: 'http://127.0.0.1:4000/files/abc.png' })).error_code).toBe(400);
+    expect((await api('sendMessage', { chat_id: lan.id, text: 'new month' })).ok).toBe(true);
+  });
+});

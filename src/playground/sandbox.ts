@@ -6,7 +6,7 @@ import { AdjustableClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { addMonths } from '../domain/dues.js';
 import { daysInMonth } from '../domain/dates.js';
-import { HOUR_MS, localParts, minutesToTime, zonedInstant } from '../domain/meetings-time.js';
+import { addDays, DAY_MS, HOUR_MS, localParts, MINUTE_MS, minutesToTime, zonedInstant } from '../domain/meetings-time.js';
 import { startFakeTelegram, type FakeTelegram } from '../emulators/telegram.js';
 import { startFakeZalo, type FakeZalo } from '../emulators/zalo.js';
 import type { Logger } from '../logger.js';
@@ -67,6 +67,7 @@ export class Sandbox {
   /** The last move that failed, in words for the log (the page shows a generic sentence). */
   failure: string | null = null;
   private closed = false;
+  private running: Promise<void> | null = null;
   readonly meetings: MeetingRepo;
 
   private constructor(
@@ -78,6 +79,8 @@ export class Sandbox {
     readonly clock: AdjustableClock,
     readonly cellId: number,
     private readonly log: Logger,
+    /** Opened on an earlier database: the cell is there, the chats' history is not (the emulators keep it in memory). */
+    readonly restored: boolean,
   ) {
     this.meetings = new MeetingRepo(app.store.db);
   }
@@ -85,7 +88,8 @@ export class Sandbox {
   static async open(opts: SandboxOptions): Promise<Sandbox> {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    const clock = new AdjustableClock(Date.now() + readOffset(dir));
+    const saved = readOffset(dir);
+    const clock = new AdjustableClock(saved ?? workingHour(Date.now(), opts.env.DEFAULT_TIMEZONE?.trim() || 'Asia/Ho_Chi_Minh'));
     const now = () => clock.now();
     const tg = await startFakeTelegram({ token: PLAYGROUND_TELEGRAM_TOKEN, botUsername: PLAYGROUND_BOT_USERNAME, clock: now });
     const zalo = await startFakeZalo({ token: PLAYGROUND_ZALO_TOKEN, botName: 'Chi bộ 4 Tốt (sân thử)', clock: now, photoOrigins: [opts.publicBase] });
@@ -118,7 +122,7 @@ export class Sandbox {
       }
       tg.addGroup(SAMPLE_GROUP);
       await app.start();
-      return new Sandbox(dir, config, app, tg, zalo, clock, cellId, opts.log);
+      return new Sandbox(dir, config, app, tg, zalo, clock, cellId, opts.log, !fresh);
     } catch (err) {
       await app?.stop().catch(() => undefined);
       await tg.close();
@@ -145,31 +149,54 @@ export class Sandbox {
       if (next === null) throw new PlaygroundRefusal('noMeeting');
       return next;
     }
-    // The same day and time next month (the 31st becomes the month's last day), in the cell's zone.
-    const tz = this.timezone;
-    const p = localParts(now, tz);
-    const month = addMonths(`${p.year}-${String(p.month).padStart(2, '0')}`, 1);
-    const year = Number(month.slice(0, 4));
-    const m = Number(month.slice(5, 7));
-    const day = Math.min(p.day, daysInMonth(year, m));
-    return zonedInstant({ year, month: m, day }, minutesToTime(p.minutes), tz) + (now % 60_000);
+    return sameTimeNextMonth(now, this.timezone);
   }
 
   /**
-   * Moves the clock forward and runs the scheduled jobs on the way, on every hour and at the end,
-   * exactly as `jobs:run --at` does; the page sees each step as it happens.
+   * The instant after `at` at which the jobs run next on the way to `to`: every hour (every three
+   * hours on moves longer than two days), and exactly at each meeting's reminder, check-in and
+   * closing times, as if the bot had been down for a while between its per-minute ticks.
    */
-  async move(kind: MoveKind): Promise<void> {
+  nextStep(at: number, to: number, from: number): number {
+    const stride = to - from > 2 * DAY_MS ? 3 * HOUR_MS : HOUR_MS;
+    let next = Math.min(to, (Math.floor(at / stride) + 1) * stride);
+    for (const m of this.meetings.scheduledInCell(this.cellId, at - DAY_MS)) {
+      const s = this.app.core.services.settings.of(m.cellId).meetings;
+      const times = [...s.reminderOffsets.map((o) => m.startsAt - o * MINUTE_MS), m.startsAt - s.checkInBeforeMinutes * MINUTE_MS, m.startsAt, m.startsAt + s.checkInAfterMinutes * MINUTE_MS];
+      for (const t of times) if (t > at && t < next) next = t;
+    }
+    return next;
+  }
+
+  /**
+   * Moves the clock forward and runs the scheduled jobs on the way (see nextStep) and at the end,
+   * with the same `app.runJobs(at)` as `jobs:run --at`; resolves when the move is done.
+   */
+  move(kind: MoveKind): Promise<void> {
+    return this.begin(kind).done;
+  }
+
+  /** Starts a move and returns at once (the page follows it through the state). */
+  startMove(kind: MoveKind): { from: number; to: number } {
+    const { from, to } = this.begin(kind);
+    return { from, to };
+  }
+
+  private begin(kind: MoveKind): { from: number; to: number; done: Promise<void> } {
     if (this.moving) throw new PlaygroundRefusal('busy');
     const from = this.clock.now();
     const to = this.target(kind, from);
     this.moving = { from, to, at: from };
     this.failure = null;
+    this.running = this.run(from, to);
+    return { from, to, done: this.running };
+  }
+
+  private async run(from: number, to: number): Promise<void> {
     try {
-      for (let step = (Math.floor(from / HOUR_MS) + 1) * HOUR_MS; !this.closed; step += HOUR_MS) {
-        const at = Math.min(step, to);
+      for (let at = this.nextStep(from, to, from); !this.closed; at = this.nextStep(at, to, from)) {
         this.clock.moveTo(at);
-        this.moving.at = at;
+        if (this.moving) this.moving.at = at;
         await this.app.runJobs(at);
         if (at >= to) break;
       }
@@ -182,15 +209,6 @@ export class Sandbox {
     }
   }
 
-  /** Starts a move without waiting for it (the page follows it through the state). */
-  startMove(kind: MoveKind): { from: number; to: number } {
-    if (this.moving) throw new PlaygroundRefusal('busy');
-    const from = this.clock.now();
-    const to = this.target(kind, from);
-    void this.move(kind);
-    return { from, to };
-  }
-
   private saveClock(): void {
     if (this.closed) return;
     writeFileSync(join(this.dir, CLOCK_FILE), `${JSON.stringify({ offsetMs: this.clock.now() - Date.now() })}\n`);
@@ -200,20 +218,49 @@ export class Sandbox {
     if (this.closed) return;
     this.saveClock();
     this.closed = true;
+    // A move in progress stops after its current step, before the bot is stopped under it.
+    await this.running;
     await this.app.stop().catch((err: unknown) => this.log.warn({ err: String(err) }, 'playground: bot stop failed'));
     await this.tg.close();
     await this.zalo.close();
   }
 }
 
-/** How far ahead of real time the simulated clock was left (0 on a fresh playground). */
-function readOffset(dir: string): number {
+/** The same day and time next month in `tz` (the 31st becomes the next month's last day). */
+export function sameTimeNextMonth(now: number, tz: string): number {
+  const p = localParts(now, tz);
+  const month = addMonths(`${p.year}-${String(p.month).padStart(2, '0')}`, 1);
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const day = Math.min(p.day, daysInMonth(year, m));
+  return zonedInstant({ year, month: m, day }, minutesToTime(p.minutes), tz) + (now % 60_000);
+}
+
+/** Where the simulated clock was left, as real time plus the offset saved then; null on a fresh playground. */
+function readOffset(dir: string): number | null {
   try {
     const saved = JSON.parse(readFileSync(join(dir, CLOCK_FILE), 'utf8')) as { offsetMs?: unknown };
-    return typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs) && saved.offsetMs > 0 ? saved.offsetMs : 0;
+    return typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs) ? Date.now() + Math.max(0, saved.offsetMs) : null;
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/**
+ * A fresh playground starts at the real time, unless that falls outside office hours in the
+ * cell's zone: then at the next 08:00, so the first meeting's invitations are not held back by
+ * the quiet hours (21:00–07:00) and go out while one watches.
+ */
+export function workingHour(now: number, tz: string): number {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    return now; // the configuration check names the wrong zone
+  }
+  const p = localParts(now, tz);
+  if (p.minutes >= 8 * 60 && p.minutes < 18 * 60) return now;
+  const today = zonedInstant(p, '08:00', tz);
+  return p.minutes < 8 * 60 ? today : zonedInstant(addDays(p, 1), '08:00', tz);
 }
 
 /** Removes the playground's database, its backups and its clock, so the next open starts afresh. */

@@ -76,6 +76,8 @@ export interface PageState {
   timezone: string;
   moving: { from: number; to: number; at: number; atText: string; toText: string } | null;
   failed: boolean;
+  /** Opened again on earlier data: empty chats say why. */
+  restored: boolean;
   nextMeetingAt: number | null;
   nextMeetingText: string | null;
   cell: { name: string; groupTitle: string };
@@ -216,6 +218,7 @@ export function pageState(s: Sandbox, generation: number, locale: Locale): PageS
     timezone: tz,
     moving,
     failed: s.failure !== null,
+    restored: s.restored,
     nextMeetingAt,
     nextMeetingText: nextMeetingAt === null ? null : formatDateTime(nextMeetingAt, tz, locale),
     cell: { name: cell?.name ?? '', groupTitle: SAMPLE_GROUP.title },

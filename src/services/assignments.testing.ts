@@ -39,7 +39,7 @@ export function inputServices(w: TestWorld): InputServices {
   const pledges = new PledgeService(deps, { ...shared, repo: new PledgeRepo(w.store.db) });
   const residence = new ResidenceService(deps, { ...shared, repo: new ResidenceRepo(w.store.db) });
   const indicators = new IndicatorRegistry();
-  indicators.add(...inputIndicators({ deps, assignments, pledges, residence }));
+  indicators.add(...inputIndicators({ deps, assignments, pledges, residence, shared: indicators.shared }));
   const closedMeetings: ClosedMeetingRow[] = [];
   const meetings: ClosedMeetings = { closedSince: (since) => closedMeetings.filter((m) => m.startsAt >= since) };
   const monthlyCheck = new MonthlyCheckService(deps, { ...shared, repo: new MonthlyCheckRepo(w.store.db), indicators, meetings });

@@ -6,10 +6,12 @@ import {
   checkDoneOn,
   checkNote,
   checkTitle,
+  deadlineEnd,
   dueReminder,
   forCriterion,
   isActive,
   nextStatus,
+  OVERDUE_WINDOW_DAYS,
   overdueDue,
   reminderSlots,
   tally,
@@ -18,6 +20,7 @@ import {
   type AssignmentTally,
 } from '../domain/assignments.js';
 import { DomainError } from '../domain/errors.js';
+import { isQuiet } from '../domain/meetings-time.js';
 import { criteria, isCriterion, type Criterion, type Period } from '../domain/monthlyCheck.js';
 import { can, type PrivilegedAction } from '../domain/roles.js';
 import type { Logger } from '../logger.js';
@@ -327,18 +330,20 @@ export class AssignmentService {
 
   /** Members with a task (not cancelled) running during `period`: given by its end, due on or after its start. */
   membersWithTasks(cellId: number, period: Period): Set<number> {
-    const tz = this.cell(cellId).timezone;
-    const running = this.a.repo.ofCell(cellId).filter((r) => r.status !== 'cancelled' && isoDateIn(r.createdAt, tz) <= period.to && r.deadline >= period.from);
-    return new Set(running.map((r) => r.memberId));
+    const endOfPeriod = deadlineEnd(period.to, this.cell(cellId).timezone);
+    return new Set(this.a.repo.runningInCell(cellId, period.from, endOfPeriod).map((r) => r.memberId));
   }
 
   // ---- scheduled: reminders and overdue notices ----------------------------------------------------------------
 
   runJob(now: number, dryRun: boolean): { reminders: number; overdue: number } {
     const report = { reminders: 0, overdue: 0 };
-    for (const row of this.a.repo.allActive()) {
+    // Only deadlines near enough for a reminder or an overdue notice (a day of margin for time zones).
+    const { from, to } = jobHorizon(now);
+    const cells = new Map<number, JobCell>();
+    for (const row of this.a.repo.activeDueBetween(from, to)) {
       try {
-        this.tend(row, now, dryRun, report);
+        this.tend(row, now, dryRun, report, cells);
       } catch (err) {
         this.a.log?.error({ err, job: 'assignments', assignment: row.id }, 'assignment job step failed');
       }
@@ -347,40 +352,67 @@ export class AssignmentService {
     return report;
   }
 
-  private tend(row: AssignmentRow, now: number, dryRun: boolean, report: { reminders: number; overdue: number }): void {
+  private tend(row: AssignmentRow, now: number, dryRun: boolean, report: { reminders: number; overdue: number }, cells: Map<number, JobCell>): void {
+    let c = cells.get(row.cellId);
+    if (!c) {
+      const cell = this.cell(row.cellId);
+      const s = this.a.settings.of(cell.id);
+      const quiet = { from: s.meetings.quietFrom, to: s.meetings.quietTo };
+      c = { cell, quiet, quietNow: isQuiet(now, cell.timezone, quiet), daysBefore: s.assignments.reminderDaysBefore, hour: s.assignments.reminderHour, today: isoDateIn(now, cell.timezone) };
+      cells.set(row.cellId, c);
+    }
+    // Nothing goes out in quiet hours; the next tick after them catches up.
+    if (c.quietNow) return;
+    const { cell, quiet, daysBefore: reminderDaysBefore, hour: reminderHour, today } = c;
+    const tz = cell.timezone;
+    const { outbox } = this.deps.repos;
+    const slot = dueReminder(reminderSlots(row.deadline, reminderDaysBefore, reminderHour, tz, quiet), row.createdAt, now, row.deadline, tz, quiet);
+    const remKey = slot ? `asg:${row.id}:rem:${row.deadline}:${slot.daysBefore}` : null;
+    const lateKey = overdueDue(row.deadline, row.createdAt, now, reminderHour, tz, quiet) ? `asg:${row.id}:late:${row.deadline}` : null;
+    // A notice already queued (by this process or another) is not built again every minute.
+    const remind = remKey !== null && outbox.byKey(remKey) === undefined;
+    const late = lateKey !== null && outbox.byKey(lateKey) === undefined;
+    if (!remind && !late) return;
     const assignee = this.deps.repos.members.get(row.memberId);
     if (!assignee || assignee.status !== 'active') return;
-    const cell = this.cell(row.cellId);
-    const s = this.a.settings.of(cell.id);
-    const tz = cell.timezone;
-    const quiet = { from: s.meetings.quietFrom, to: s.meetings.quietTo };
-    const { reminderDaysBefore, reminderHour } = s.assignments;
-    const today = isoDateIn(now, tz);
     const people = this.people(row);
-    const slot = dueReminder(reminderSlots(row.deadline, reminderDaysBefore, reminderHour, tz, quiet), row.createdAt, now, row.deadline, tz, quiet);
-    if (slot) {
+    const locale = this.localeOf(assignee.personId);
+    if (remind && remKey) {
       report.reminders++;
-      const locale = this.localeOf(assignee.personId);
       const build = (t: Translate): OutMessage => ({ text: [reminderHeading(t, row.deadline, today, tz, locale), '', taskText(t, locale, row, people, tz, today)].join('\n'), choices: assigneeChoices(t, row) });
-      if (!dryRun) this.a.notifier.toPerson(assignee.personId, cell.id, `asg:${row.id}:rem:${row.deadline}:${slot.daysBefore}`, build, false);
+      if (!dryRun) this.a.notifier.toPerson(assignee.personId, cell.id, remKey, build, false);
     }
-    if (overdueDue(row.deadline, row.createdAt, now, reminderHour, tz, quiet)) {
+    if (late && lateKey) {
       report.overdue++;
       if (dryRun) return;
-      const locale = this.localeOf(assignee.personId);
-      this.a.notifier.toPerson(assignee.personId, cell.id, `asg:${row.id}:late:${row.deadline}`, (t) => ({
+      this.a.notifier.toPerson(assignee.personId, cell.id, lateKey, (t) => ({
         text: [t('assignments.notice.overdueMember'), '', taskText(t, locale, row, people, tz, today)].join('\n'),
         choices: assigneeChoices(t, row),
       }));
       for (const leader of this.leadersFor(row)) {
         const leaderLocale = this.localeOf(leader.personId);
-        this.a.notifier.toPerson(leader.personId, cell.id, `asg:${row.id}:late:${row.deadline}:p${leader.personId}`, (t) => ({
+        this.a.notifier.toPerson(leader.personId, cell.id, `${lateKey}:p${leader.personId}`, (t) => ({
           text: [t('assignments.notice.overdueLeader', { name: people.assignee }), '', taskText(t, leaderLocale, row, people, tz, today)].join('\n'),
           choices: leaderChoices(t, row),
         }));
       }
     }
   }
+}
+
+interface JobCell {
+  cell: CellRow;
+  quiet: { from: string; to: string };
+  quietNow: boolean;
+  daysBefore: number[];
+  hour: number;
+  today: string;
+}
+
+/** ISO dates bounding the deadlines that can need a reminder (at most 30 days ahead) or an overdue notice at `now`. */
+function jobHorizon(now: number): { from: string; to: string } {
+  const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  return { from: iso(now - (OVERDUE_WINDOW_DAYS + 2) * 86_400_000), to: iso(now + 32 * 86_400_000) };
 }
 
 function reminderHeading(t: Translate, deadline: string, today: string, tz: string, locale: 'vi' | 'en'): string {

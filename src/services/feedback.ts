@@ -383,7 +383,9 @@ export class FeedbackService {
     const earliest = days.sort()[0] ?? isoDateIn(now, this.deps.settings.defaultTimezone);
     const pruned = this.f.repo.pruneLimits(earliest);
     const expired = this.f.repo.expireDeleteOffers(DELETE_OFFER_PREFIX, now - DELETE_OFFER_TTL_MS);
-    if (pruned + expired > 0) this.f.repo.flushLog();
+    // Also once an hour, in case a flush right after a feedback was cut short by another process reading.
+    const hourly = this.deps.repos.outbox.claimJob(`feedback-flush:${new Date(now).toISOString().slice(0, 13)}`, now);
+    if (pruned + expired > 0 || hourly) this.f.repo.flushLog();
   }
 
   // ---- for the year-end summary (/tongket) ----------------------------------------------------------

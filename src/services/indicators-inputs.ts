@@ -3,7 +3,7 @@ import { isExpectedAttendee } from '../domain/members.js';
 import { criteria, indicatorTargets, percent, ratio, type Period } from '../domain/monthlyCheck.js';
 import type { AssignmentService } from './assignments.js';
 import type { ServiceDeps } from './context.js';
-import type { IndicatorSource } from './indicators.js';
+import type { IndicatorRegistry, IndicatorSource } from './indicators.js';
 import { factsOf, type PledgeService } from './pledges.js';
 import type { ResidenceService } from './residence.js';
 
@@ -12,6 +12,8 @@ export interface InputIndicatorDeps {
   assignments: AssignmentService;
   pledges: PledgeService;
   residence: ResidenceService;
+  /** The registry's `shared`: one assignment summary per reading, whatever the number of sources using it. */
+  shared: IndicatorRegistry['shared'];
 }
 
 /**
@@ -32,6 +34,7 @@ export function inputIndicators(d: InputIndicatorDeps): IndicatorSource[] {
   };
   /** Tasks already due (or completed) of those whose deadline falls in the period, and those done on time. */
   const onTime = (t: { total: number; pending: number; doneOnTime: number }) => (t.total - t.pending > 0 ? { value: ratio(t.doneOnTime, t.total - t.pending), target: percent(indicatorTargets.assignmentsOnTime) } : null);
+  const summary = (cellId: number, period: Period) => d.shared(`assignments.summary:${cellId}:${period.from}:${period.to}`, () => d.assignments.summary(cellId, period));
   const expectedMembers = (cellId: number, isoDate: string) => {
     const exemptions = repos.members.exemptionsInCell(cellId);
     return repos.members.list(cellId, ['active']).filter((m) => isExpectedAttendee(factsOf(m, exemptions), isoDate));
@@ -41,7 +44,7 @@ export function inputIndicators(d: InputIndicatorDeps): IndicatorSource[] {
     criterion: c,
     key: `assignments.onTime.c${c}`,
     label: (t) => t('monthlyCheck.indicator.assignmentsForCriterion'),
-    value: (cellId, period) => onTime(d.assignments.summary(cellId, period).byCriterion[c]),
+    value: (cellId, period) => onTime(summary(cellId, period).byCriterion[c]),
   }));
 
   return [
@@ -61,7 +64,7 @@ export function inputIndicators(d: InputIndicatorDeps): IndicatorSource[] {
       criterion: 4,
       key: 'assignments.onTime',
       label: (t) => t('monthlyCheck.indicator.assignmentsOnTime'),
-      value: (cellId, period) => onTime(d.assignments.summary(cellId, period).all),
+      value: (cellId, period) => onTime(summary(cellId, period).all),
     },
     {
       criterion: 4,

@@ -25,6 +25,8 @@ import type { Logger } from '../logger.js';
  * - `value.value` and `value.target` are shown as given, whatever the reader's language, so keep
  *   them language-neutral: numbers, "3/4 (75 %)", "100 %", "≥ 1". Words belong in `label`.
  * - A source that throws is left out of that reading (and logged); the others still show.
+ * - Several sources built on one query can share it within a reading through `registry.shared(key,
+ *   compute)`: computed once per reading, never cached across readings (so never stale).
  */
 export interface IndicatorValue {
   value: number | string;
@@ -50,6 +52,8 @@ export interface IndicatorReading {
 /** The indicators every feature contributes, in the order they were added. */
 export class IndicatorRegistry {
   private readonly sources: IndicatorSource[] = [];
+  /** Values shared between the sources of the reading in progress (readings are synchronous). */
+  private scope: Map<string, unknown> | null = null;
 
   constructor(private readonly log?: Logger) {}
 
@@ -64,7 +68,24 @@ export class IndicatorRegistry {
     return this.sources;
   }
 
+  /** Within one reading, computes `compute` once per key and hands the result to every source that asks; outside a reading, every time. */
+  readonly shared = <T>(key: string, compute: () => T): T => {
+    if (!this.scope) return compute();
+    if (!this.scope.has(key)) this.scope.set(key, compute());
+    return this.scope.get(key) as T;
+  };
+
   read(cellId: number, period: Period, t: Translate): IndicatorReading[] {
+    const outer = this.scope;
+    this.scope = new Map();
+    try {
+      return this.readAll(cellId, period, t);
+    } finally {
+      this.scope = outer;
+    }
+  }
+
+  private readAll(cellId: number, period: Period, t: Translate): IndicatorReading[] {
     const out: IndicatorReading[] = [];
     for (const s of this.sources) {
       let v: IndicatorValue | null;

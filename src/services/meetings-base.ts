@@ -135,7 +135,7 @@ export class MeetingBase {
    * Runs `fn` over many items in transactions of `size`, letting the event loop breathe between
    * them: a broadcast to a large cell never holds up the answers to people chatting meanwhile.
    */
-  protected async inChunks<T>(items: readonly T[], fn: (item: T) => void, size = 50): Promise<void> {
+  protected async inChunks<T>(items: readonly T[], fn: (item: T) => void, size = 25): Promise<void> {
     for (let i = 0; i < items.length; i += size) {
       this.m.deps.store.db.transaction(() => {
         for (const item of items.slice(i, i + size)) fn(item);
@@ -222,7 +222,11 @@ export class MeetingBase {
     const last = versions[versions.length - 1];
     if (last && last.status !== 'failed' && last.chatId === cell.telegramGroupId && last.payload.text === payload.text) return;
     if (last && last.status === 'pending' && last.chatId === cell.telegramGroupId && this.repos.outbox.updatePendingPayload(last.id, { ...payload, ...(last.payload.replaceKey ? { replaceKey: last.payload.replaceKey } : {}) })) return;
-    if (last && last.chatId === cell.telegramGroupId) payload.replaceKey = last.idempotencyKey;
+    // A later version edits the card: by its message id when the last version is out, else by
+    // naming that version's row, which the sender resolves once it has been sent.
+    const editOf = last && last.chatId === cell.telegramGroupId ? last : undefined;
+    const replaceRef = editOf?.status === 'sent' ? editOf.sentRef : null;
+    if (editOf && !replaceRef) payload.replaceKey = editOf.idempotencyKey;
     const now = this.now();
     this.repos.outbox.enqueue({
       cellId: cell.id,
@@ -230,6 +234,7 @@ export class MeetingBase {
       channel: 'telegram',
       chatId: cell.telegramGroupId,
       payload,
+      replaceRef,
       idempotencyKey: `${prefix}${versions.length}`,
       essential: true,
       nextAttemptAt: now,

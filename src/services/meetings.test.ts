@@ -104,8 +104,13 @@ describe('answers and the group card', () => {
     expect(String(cards()[0]?.payload.text)).toContain('Tham dự: 1 · Vắng: 0 · Chưa chắc: 1 · Chưa trả lời: 2');
     markAllSent(w.store, w.clock.now());
     k.meetings.rsvp(f.actors.member.caller, meeting.id, 'absent');
-    const [, edit] = cards();
-    expect(edit?.payload.replaceKey).toBe(`mtg:${meeting.id}:card:0`);
+    const [first, edit] = cards();
+    expect(edit?.replaceRef).toBe(first?.sentRef);
+    expect(edit?.replaceRef).not.toBeNull();
+    // While a version is being sent, the next one names it and the sender edits what it sent.
+    w.store.sqlite.prepare("UPDATE outbox SET status = 'sending' WHERE id = ?").run(edit?.id);
+    await k.meetings.rsvp(f.actors.deputy.caller, meeting.id, 'attend');
+    expect(cards()[2]?.payload.replaceKey).toBe(`mtg:${meeting.id}:card:1`);
     expect(String(edit?.payload.text)).toContain('Tham dự: 0 · Vắng: 1');
     // Zalo members get no card and no count updates.
     expect(outbox(w.store).filter((r) => r.channel === 'zalo').map((r) => r.idempotencyKey)).toEqual([`mtg:${meeting.id}:inv:p${f.actors.committee.personId}`]);

@@ -265,8 +265,10 @@ export class PledgeService {
     const quiet = { from: settings.meetings.quietFrom, to: settings.meetings.quietTo };
     const tz = cell.timezone;
     const today = isoDateIn(now, tz);
-    const registerYear = yearlyPromptDue(now, tz, s.remindOn, s.hour, PROMPT_WINDOW_DAYS, quiet);
-    const checkYear = yearlyPromptDue(now, tz, s.selfCheckOn, s.hour, PROMPT_WINDOW_DAYS, quiet);
+    // Once a day per cell and prompt: each member's message is keyed anyway; this spares recounting every minute of the window.
+    const once = (kind: string, year: number | null): number | null => (year === null || dryRun || this.deps.repos.outbox.claimJob(`pledge:run:${kind}:${cell.id}:${year}:${today}`, now) ? year : null);
+    const registerYear = once('remind', yearlyPromptDue(now, tz, s.remindOn, s.hour, PROMPT_WINDOW_DAYS, quiet));
+    const checkYear = once('check', yearlyPromptDue(now, tz, s.selfCheckOn, s.hour, PROMPT_WINDOW_DAYS, quiet));
     if (registerYear === null && checkYear === null) return;
     const exemptions = this.deps.repos.members.exemptionsInCell(cell.id);
     const expected = this.deps.repos.members.list(cell.id, ['active']).filter((m) => expectedToPledge(factsOf(m, exemptions), today));

@@ -4,7 +4,7 @@ import type { PrivilegedAction } from '../domain/roles.js';
 import { ResidenceRepo } from '../store/repos/residence.js';
 import { expectedFor, inputServices, inputSnapshot, outboxFor, type InputServices } from './assignments.testing.js';
 import type { Caller } from './context.js';
-import { actorKinds, cloneWorld, errorCode, openWorld, seedCell, standingInCell, type CellFixture, type TestWorld } from './testing.js';
+import { actorKinds, addMember, addPerson, cloneWorld, errorCode, openWorld, seedCell, standingInCell, type CellFixture, type TestWorld } from './testing.js';
 
 let template: TestWorld;
 let f: CellFixture;
@@ -148,6 +148,16 @@ describe('the reminder before the review season (the job)', () => {
     expect(secretary.map((n) => n.key)).toEqual([`res:remind:2026:m${f.members.secretary?.id}`, `res:leaders:2026:p${f.actors.secretary.personId}`]);
     expect(secretary[1]?.text).toContain('Đã nhắc 2 đồng chí');
     expect(secretary[1]?.choices).toEqual([`rx:st:${f.cell.id}:2026`]);
+  });
+
+  it('looks at a cell once a day: a member approved later that day is reminded the next morning', () => {
+    // Four here and the other cell's secretary.
+    expect(s.residence.runJob(utc('2026-10-02T01:00:00'), false).reminders).toBe(5);
+    const late = addMember(w, f.cell.id, addPerson(w, 'telegram', '778', 'Mới'), 'Trương Văn Mới');
+    expect(s.residence.runJob(utc('2026-10-02T05:00:00'), false)).toEqual({ reminders: 0 });
+    expect(s.residence.runJob(utc('2026-10-03T01:00:00'), false).reminders).toBe(6);
+    expect(reminders(late.personId).map((n) => n.key)).toEqual([`res:remind:2026:m${late.id}`]);
+    expect(reminders(f.actors.member.personId)).toHaveLength(1);
   });
 
   it('is silent when the cell turned it off', () => {

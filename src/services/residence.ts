@@ -180,6 +180,8 @@ export class ResidenceService {
     const year = residenceReminderDue(now, cell.timezone, { start: s.review.seasonStart, end: s.review.seasonEnd }, s.residence.leadDays, s.residence.hour, quiet);
     if (year === null) return 0;
     const today = isoDateIn(now, cell.timezone);
+    // Once a day per cell: each member's reminder is keyed anyway; this spares recounting every minute of the season.
+    if (!dryRun && !this.deps.repos.outbox.claimJob(`res:run:${cell.id}:${year}:${today}`, now)) return 0;
     const { counts, rows } = this.statusOf(cell, year, today);
     const missing = rows.filter((r) => r.expected && r.receivedOn === null);
     if (dryRun) return missing.length;

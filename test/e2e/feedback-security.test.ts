@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloCall, ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, numberOf, startBot, startWorld, type World } from './harness.js';
 
 /**
  * The promises of issue 5, checked the way an attacker with a copy of the server's files would:
@@ -260,6 +261,16 @@ describe('security: nothing links anonymous feedback to its sender; notes are ci
         }
       }
       expect(found).toBeGreaterThan(0);
+    });
+
+    it('start-up warns in production when the keys are left to their defaults', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chibo-prod-'));
+      const bot = await startBot({ ...w.env, NODE_ENV: 'production', DATABASE_PATH: join(dir, 'prod.db'), SELF_REVIEW_KEYS: '', FEEDBACK_SECRET: '' });
+      await bot.stop();
+      rmSync(dir, { recursive: true, force: true });
+      expect(bot.logs.some((l) => l.includes('SELF_REVIEW_KEYS is not set'))).toBe(true);
+      expect(bot.logs.some((l) => l.includes('FEEDBACK_SECRET is not set'))).toBe(true);
+      expect(w.bot.logs.some((l) => l.includes('is not set'))).toBe(false);
     });
 
     it('the logs carry neither contents nor senders on the feedback path', () => {

@@ -148,7 +148,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
 
   function startDeclare(ctx: Ctx, chargeId: number, method: PaymentMethod): void {
     const { line, member } = dues.checkDeclarable(ctx.caller, chargeId);
-    ctx.setFlow('dues', 'amount', { chargeId, method }, member.cellId);
+    ctx.setFlow('dues', 'amount', { chargeId, method, numeric: true }, member.cellId);
     ctx.reply(amountPrompt(ctx, line));
   }
 
@@ -226,7 +226,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
         return;
       }
       if (data.method === 'portal') {
-        ctx.setFlow('dues', 'receipt', { ...data, amount, acceptsFile: true });
+        ctx.setFlow('dues', 'receipt', { ...data, amount, acceptsFile: true, numeric: false });
         ctx.reply({ text: t('dues.declare.askReceipt'), choices: [[choice(t('dues.declare.noReceipt'), 'fl:skip')], cancelRow(ctx)] });
         return;
       }
@@ -452,7 +452,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
         const d = dues.ofMember(ctx.caller, memberId);
         const line = d.history.find((l) => l.month === month);
         const rest = line ? remaining(line) : null;
-        ctx.setFlow('duesAdmin', 'recAmount', { ...data, month, rest }, cellId);
+        ctx.setFlow('duesAdmin', 'recAmount', { ...data, month, rest, numeric: true }, cellId);
         const rows: Choice[][] = rest !== null && rest > 0 ? [[choice(t('dues.declare.exact', { amount: formatMoney(rest) }), 'fl:exact')]] : [];
         ctx.reply({ text: t('dues.admin.recAmount', { name: d.member.fullName, month: formatMonth(month), due: amountText(t, rest) }), choices: [...rows, cancelRow(ctx)] });
         return;
@@ -460,7 +460,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
       case 'recAmount': {
         const amount = text === 'exact' && typeof data.rest === 'number' ? data.rest : parseAmount(text);
         if (amount === null || amount <= 0) return again('dues.admin.amountAgain');
-        ctx.setFlow('duesAdmin', 'recMethod', { ...data, amount }, cellId);
+        ctx.setFlow('duesAdmin', 'recMethod', { ...data, amount, numeric: false }, cellId);
         ctx.reply({ text: t('dues.admin.recMethod'), choices: [[choice(t('dues.method.cash'), 'fl:c'), choice(t('dues.method.portal'), 'fl:p')], cancelRow(ctx)] });
         return;
       }
@@ -478,7 +478,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
         // "0" typed alone leaves any dialogue, so cancelling a payment has its own choice.
         const amount = text === 'void' ? 0 : parseAmount(text);
         if (amount === null) return again('dues.admin.amountAgain');
-        ctx.setFlow('duesAdmin', 'corReason', { ...data, amount }, cellId);
+        ctx.setFlow('duesAdmin', 'corReason', { ...data, amount, numeric: false }, cellId);
         ctx.reply({ text: t('dues.admin.askReason'), choices: [cancelRow(ctx)] });
         return;
       }
@@ -553,14 +553,14 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
         const m = target(ctx, parseId(a));
         dues.requireManager(ctx.caller, m.cellId, 'dues.setAmount');
         if (!needsBase(category)) return askFrom(ctx, m.cellId, { memberId: m.id, op: 'basis', category });
-        ctx.setFlow('duesAdmin', 'base', { memberId: m.id, op: 'basis', category }, m.cellId);
+        ctx.setFlow('duesAdmin', 'base', { memberId: m.id, op: 'basis', category, numeric: true }, m.cellId);
         ctx.reply({ text: t('dues.admin.askBase', { label: baseLabel(t, category, monthOf(dues.today(m.cellId))), name: m.fullName }), choices: [cancelRow(ctx)] });
         return;
       }
       case 'bf': {
         const m = target(ctx, parseId(a));
         dues.requireManager(ctx.caller, m.cellId, 'dues.setAmount');
-        ctx.setFlow('duesAdmin', 'fixed', { memberId: m.id, op: 'fixed' }, m.cellId);
+        ctx.setFlow('duesAdmin', 'fixed', { memberId: m.id, op: 'fixed', numeric: true }, m.cellId);
         ctx.reply({ text: t('dues.admin.askFixed', { name: m.fullName }), choices: [cancelRow(ctx)] });
         return;
       }
@@ -630,7 +630,7 @@ export function duesFeature(dues: DuesService, reports: DuesReports): Feature {
         const { payment } = dues.payment(ctx.caller, parseId(a));
         dues.requireManager(ctx.caller, payment.cellId, 'dues.correct');
         if (payment.status !== 'confirmed') throw new DomainError('DUES.NOT_CONFIRMED');
-        ctx.setFlow('duesAdmin', 'corAmount', { paymentId: payment.id }, payment.cellId);
+        ctx.setFlow('duesAdmin', 'corAmount', { paymentId: payment.id, numeric: true }, payment.cellId);
         ctx.reply({ text: t('dues.admin.askNewAmount', { month: formatMonth(payment.month), amount: formatMoney(payment.amount) }), choices: [[choice(t('dues.admin.voidPayment'), 'fl:void')], cancelRow(ctx)] });
         return;
       }

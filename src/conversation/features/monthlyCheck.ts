@@ -11,6 +11,8 @@ export interface MonthlyCheckFeatureDeps {
 }
 
 const viewers = ['secretary', 'deputy', 'committee'] as const;
+/** How long after a criterion card was shown typed text still counts as its note. */
+const NOTE_WINDOW_MS = 2 * 3_600_000;
 
 /**
  * `/danhgiathang`: the monthly 4 Tốt check. A board shows the four criteria with their marks,
@@ -80,7 +82,7 @@ export function monthlyCheckFeature(deps: MonthlyCheckFeatureDeps): Feature {
     if (!v.canMark) throw new DomainError('AUTH.FORBIDDEN');
     const readings = monthlyCheck.indicators(ctx.caller, cellId, month, ctx.t)[c];
     const mark = v.marks.find((m) => m.criterion === c);
-    ctx.setFlow('monthlyCheck', 'note', { cellId, month: v.month, criterion: c }, cellId);
+    ctx.setFlow('monthlyCheck', 'note', { cellId, month: v.month, criterion: c, at: ctx.deps.clock.now() }, cellId);
     const lines = [
       ctx.t('monthlyCheck.cardTitle', { n: c, month: monthLabel(v.month), name: ctx.t(`monthlyCheck.criterion.${c}`) }),
       ctx.t(`monthlyCheck.describe.${c}`),
@@ -114,7 +116,7 @@ export function monthlyCheckFeature(deps: MonthlyCheckFeatureDeps): Feature {
   }
 
   /** Typed text: on a criterion card it is the note; asked for a month, it is the month. */
-  function typed(ctx: Ctx, step: string, text: string, data: Record<string, unknown>): void {
+  function typed(ctx: Ctx, step: string, text: string, data: Record<string, unknown>): Promise<void> | void {
     const cellId = parseId(String(data.cellId));
     if (step === 'month') {
       const month = parseCheckMonth(text, monthlyCheck.today(cellId));
@@ -127,6 +129,11 @@ export function monthlyCheckFeature(deps: MonthlyCheckFeatureDeps): Feature {
     }
     const month = String(data.month);
     const c = Number(data.criterion);
+    // A card left open for hours: what is typed now is not meant as its note.
+    if (ctx.deps.clock.now() - Number(data.at ?? 0) > NOTE_WINDOW_MS) {
+      ctx.clearFlow();
+      return ctx.run('free_text', text);
+    }
     try {
       monthlyCheck.note(ctx.caller, cellId, month, c, text);
     } catch (err) {

@@ -12,6 +12,8 @@ export interface PledgesFeatureDeps {
 }
 
 const roman = ['I', 'II', 'III'];
+/** Names with a "read" button per page. */
+const PAGE = 30;
 
 /**
  * `/camket`: the member writes their yearly commitment section by section (each message is a
@@ -200,7 +202,7 @@ export function pledgesFeature(deps: PledgesFeatureDeps): Feature {
 
   // ---- leaders ----------------------------------------------------------------------------------------
 
-  function status(ctx: Ctx, cellId: number, year: number): void {
+  function status(ctx: Ctx, cellId: number, year: number, page = 0, replace = false): void {
     const s = pledges.status(ctx.caller, cellId, year);
     const cell = ctx.deps.services.cells.get(cellId);
     const expected = s.rows.filter((r) => r.expected);
@@ -223,10 +225,18 @@ export function pledgesFeature(deps: PledgesFeatureDeps): Feature {
     if (others.length > 0) lines.push('', ctx.t('pledges.group.notExpected'), ...names(others));
     const rows: Choice[][] = [];
     if (pledges.canRead(ctx.caller, cellId)) {
-      rows.push(...oneColumn(s.rows.filter((r) => r.status === 'submitted' && r.pledgeId !== null).slice(0, 30).map((r) => choice(ctx.t('pledges.readButton', { name: r.member.fullName }), `pl:r:${r.pledgeId}`))));
-      if (rows.length > 0) lines.push('', ctx.t('pledges.pickToRead'));
+      // One "read" button per submitted commitment, a page at a time.
+      const readable = s.rows.filter((r) => r.status === 'submitted' && r.pledgeId !== null);
+      const pages = Math.max(1, Math.ceil(readable.length / PAGE));
+      const current = Math.min(Math.max(page, 0), pages - 1);
+      rows.push(...oneColumn(readable.slice(current * PAGE, current * PAGE + PAGE).map((r) => choice(ctx.t('pledges.readButton', { name: r.member.fullName }), `pl:r:${r.pledgeId}`))));
+      const nav: Choice[] = [];
+      if (current > 0) nav.push(choice(ctx.t('members.prev'), `pl:st:${cellId}:${year}:${current - 1}`));
+      if (current < pages - 1) nav.push(choice(ctx.t('members.next'), `pl:st:${cellId}:${year}:${current + 1}`));
+      if (nav.length > 0) rows.push(nav);
+      if (readable.length > 0) lines.push('', ctx.t('pledges.pickToRead'));
     }
-    ctx.reply({ text: lines.join('\n'), choices: rows });
+    ctx.reply({ text: lines.join('\n'), choices: rows, replaceOrigin: replace });
   }
 
   function read(ctx: Ctx, pledgeId: number): void {
@@ -241,7 +251,7 @@ export function pledgesFeature(deps: PledgesFeatureDeps): Feature {
       pl: (ctx, [what, a, b, c]) => {
         if (what === 'q') {
           const had = ctx.conv?.flow === 'pledge' || ctx.conv?.flow === 'pledgeCheck';
-          ctx.clearFlow();
+          if (had) ctx.clearFlow();
           ctx.reply({ text: ctx.t(had ? 'pledges.savedExit' : 'common.nothingToCancel') });
           return;
         }
@@ -272,7 +282,7 @@ export function pledgesFeature(deps: PledgesFeatureDeps): Feature {
           case 'sc':
             return startSelfCheck(ctx, cellId, year);
           case 'st':
-            return status(ctx, cellId, year);
+            return status(ctx, cellId, year, Number(c ?? 0), c !== undefined);
         }
         return ctx.run('unknown_command');
       },

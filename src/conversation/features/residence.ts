@@ -13,6 +13,8 @@ export interface ResidenceFeatureDeps {
 }
 
 const viewers = ['secretary', 'deputy', 'committee'] as const;
+/** Names with a tick button per page. */
+const PAGE = 30;
 const short = (s: string, max = 40): string => ([...s].length > max ? `${[...s].slice(0, max - 1).join('')}…` : s);
 
 /**
@@ -30,7 +32,7 @@ export function residenceFeature(deps: ResidenceFeatureDeps): Feature {
     return withCell(ctx, 'nhanxet', viewers, (cellId) => board(ctx, cellId, Number(today(ctx, cellId).slice(0, 4))));
   }
 
-  function board(ctx: Ctx, cellId: number, year: number, opts: { replace?: boolean; prefix?: string } = {}): void {
+  function board(ctx: Ctx, cellId: number, year: number, opts: { replace?: boolean; prefix?: string; page?: number } = {}): void {
     const s = residence.status(ctx.caller, cellId, year);
     const sources = cite(rulesOn(today(ctx, cellId)).sources.residence);
     const lines = [ctx.t('residence.title', { year, cell: s.cell.name }), ctx.t('residence.source', { sources }), ctx.t('residence.counts', { received: s.counts.received, expected: s.counts.expected, exempt: s.counts.exempt }), ''];
@@ -45,7 +47,15 @@ export function residenceFeature(deps: ResidenceFeatureDeps): Feature {
     }
     const rows: Choice[][] = [];
     if (s.canManage) {
-      rows.push(...oneColumn(expected.map((r) => choice(`${r.receivedOn ? '✓' : '☐'} ${short(r.member.fullName)}`, `rx:t:${cellId}:${year}:${r.member.id}:${r.receivedOn ? 0 : 1}`))));
+      // One button per name, a page at a time (every name is in the text above).
+      const pages = Math.max(1, Math.ceil(expected.length / PAGE));
+      const page = Math.min(Math.max(opts.page ?? 0, 0), pages - 1);
+      const slice = expected.slice(page * PAGE, page * PAGE + PAGE);
+      rows.push(...oneColumn(slice.map((r) => choice(`${r.receivedOn ? '✓' : '☐'} ${short(r.member.fullName)}`, `rx:t:${cellId}:${year}:${r.member.id}:${r.receivedOn ? 0 : 1}:${page}`))));
+      const nav: Choice[] = [];
+      if (page > 0) nav.push(choice(ctx.t('members.prev'), `rx:st:${cellId}:${year}:${page - 1}`));
+      if (page < pages - 1) nav.push(choice(ctx.t('members.next'), `rx:st:${cellId}:${year}:${page + 1}`));
+      if (nav.length > 0) rows.push(nav);
       if (expected.length > 0) lines.push('', ctx.t('residence.hint'));
     }
     const other = year === Number(today(ctx, cellId).slice(0, 4)) ? year - 1 : year + 1;
@@ -53,12 +63,12 @@ export function residenceFeature(deps: ResidenceFeatureDeps): Feature {
     ctx.reply({ text: lines.join('\n'), choices: rows, replaceOrigin: opts.replace === true });
   }
 
-  function tick(ctx: Ctx, cellId: number, year: number, memberId: number, received: boolean): void {
+  function tick(ctx: Ctx, cellId: number, year: number, memberId: number, received: boolean, page: number): void {
     const s = residence.tick(ctx.caller, cellId, year, memberId, received);
     const name = s.rows.find((r) => r.member.id === memberId)?.member.fullName ?? '';
     const prefix = ctx.t(received ? 'residence.ticked' : 'residence.unticked', { name });
     ctx.toast = prefix;
-    board(ctx, cellId, year, { replace: true, prefix });
+    board(ctx, cellId, year, { replace: true, prefix, page });
   }
 
   /** From the member card: the member's `residenceExempt` field and the reasons to pick from. */
@@ -87,12 +97,12 @@ export function residenceFeature(deps: ResidenceFeatureDeps): Feature {
   return {
     commands: { nhanxet: start },
     actions: {
-      rx: (ctx, [what, a, b, c, d]) => {
+      rx: (ctx, [what, a, b, c, d, e]) => {
         switch (what) {
           case 'st':
-            return board(ctx, parseId(a), Number(b));
+            return board(ctx, parseId(a), Number(b), { page: Number(c ?? 0), replace: c !== undefined });
           case 't':
-            return tick(ctx, parseId(a), Number(b), parseId(c), d === '1');
+            return tick(ctx, parseId(a), Number(b), parseId(c), d === '1', Number(e ?? 0));
           case 'card':
             return memberCard(ctx, parseId(a));
           case 'ex':

@@ -70,7 +70,8 @@ function edit(ctx: Ctx, cellId: number, index: number): void {
     ctx.reply({ text: ctx.t(`settings.items.${item.section}.${item.key}`), choices: [...oneColumn(item.kind.values.map((v) => choice(ctx.t(`settings.values.${v}`), `set:v:${cellId}:${index}:${v}`))), cancelRow(ctx)] });
     return;
   }
-  ctx.setFlow('settings', 'value', { cellId, index }, cellId);
+  const numeric = item.kind.type === 'int' || item.kind.type === 'money' || item.kind.type === 'percent';
+  ctx.setFlow('settings', 'value', { cellId, index, numeric }, cellId);
   ctx.reply({ text: ctx.t(`settings.ask.${item.kind.type}`, { name: ctx.t(`settings.items.${item.section}.${item.key}`) }), choices: [cancelRow(ctx)] });
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, ne } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { assignments } from '../schema/index.js';
 
@@ -49,13 +49,22 @@ export class AssignmentRepo {
       .all();
   }
 
-  /** Every task still being worked on (open, accepted, blocked), any cell: what the reminder job looks at. */
-  allActive(): AssignmentRow[] {
+  /** Tasks still being worked on (open, accepted, blocked), any cell, due in [from, to]: what the reminder job looks at. */
+  activeDueBetween(from: string, to: string): AssignmentRow[] {
     return this.db
       .select()
       .from(assignments)
-      .where(inArray(assignments.status, ['open', 'accepted', 'blocked']))
+      .where(and(inArray(assignments.status, ['open', 'accepted', 'blocked']), gte(assignments.deadline, from), lte(assignments.deadline, to)))
       .orderBy(asc(assignments.deadline), asc(assignments.id))
+      .all();
+  }
+
+  /** Tasks of a cell not cancelled, due on or after `from` and created before `createdBefore` (epoch ms). */
+  runningInCell(cellId: number, from: string, createdBefore: number): Pick<AssignmentRow, 'memberId'>[] {
+    return this.db
+      .select({ memberId: assignments.memberId })
+      .from(assignments)
+      .where(and(eq(assignments.cellId, cellId), ne(assignments.status, 'cancelled'), gte(assignments.deadline, from), lt(assignments.createdAt, createdBefore)))
       .all();
   }
 }

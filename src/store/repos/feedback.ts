@@ -28,7 +28,14 @@ export class FeedbackRepo {
    * another process can make SQLite stop early; the next call finishes the job.
    */
   flushLog(): void {
-    this.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    // Waiting for another process's readers would stall this one: give up quickly, the next call finishes.
+    const wait = Number(this.store.sqlite.pragma('busy_timeout', { simple: true }));
+    this.store.sqlite.pragma('busy_timeout = 200');
+    try {
+      this.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.store.sqlite.pragma(`busy_timeout = ${wait}`);
+    }
   }
 
   transaction<T>(fn: () => T): T {
