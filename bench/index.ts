@@ -24,6 +24,7 @@ import { MeetingService } from '../src/services/meetings.js';
 import { openStore } from '../src/store/db.js';
 import { MeetingRepo } from '../src/store/repos/meetings.js';
 import { startFakeTelegram } from '../test/fakes/telegram.js';
+import { runSummaryBench } from './summary.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 2000);
 const ALLOWED_PER_SECOND = 30; // what the fake (like Telegram) allows overall
@@ -167,7 +168,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// BENCH=meetings or BENCH=summary runs one of them; by default both, one after the other.
+const only = process.env.BENCH;
+(only === 'summary' ? Promise.resolve() : main())
+  .then(async () => {
+    if (only === 'meetings') return;
+    const ok = await runSummaryBench();
+    if (!ok) process.exitCode = 1;
+  })
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

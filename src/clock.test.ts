@@ -30,6 +30,7 @@ describe('AdjustableClock', () => {
     real.tick(5);
     expect(clock.now()).toBe(3_600_105);
     expect(clock.advance(86_400_000)).toBe(3_600_105 + 86_400_000);
+    expect(clock.lead).toBe(3_600_100 + 86_400_000);
   });
 
   it('never goes back: an instant already past leaves it where it is, a negative step is refused', () => {

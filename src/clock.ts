@@ -23,6 +23,11 @@ export class AdjustableClock implements Clock {
     return this.real() + this.offset;
   }
 
+  /** How far ahead of real time it runs (ms): what a restart needs to go on from the same point. */
+  get lead(): number {
+    return this.offset;
+  }
+
   /** Moves to `at`; an instant already past leaves the clock where it is. */
   moveTo(at: number): number {
     if (!Number.isFinite(at)) throw new RangeError('the clock needs a finite instant');

@@ -39,6 +39,7 @@ import { MonthlyCheckRepo } from './store/repos/monthlyCheck.js';
 import { PledgeRepo } from './store/repos/pledges.js';
 import { ResidenceRepo } from './store/repos/residence.js';
 import { summaryFeature } from './conversation/features/summary.js';
+import { summaryText } from './reports/summary-text.js';
 import { SummaryService } from './services/summary.js';
 import { SummaryRepo } from './store/repos/summary.js';
 import type { Logger } from './logger.js';
@@ -144,10 +145,20 @@ export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Jo
   }
   // Summary (issue 6, items 3–8): /tongket, the 4 Tốt scorecard, files, chart, roll-up, scheduled digests.
   {
-    const { serviceDeps, core, store } = _deps;
-    const summary = new SummaryService(serviceDeps, { access: core.services.access, settings: core.services.settings, repo: new SummaryRepo(store.db), indicators, monthlyChecks: new MonthlyCheckRepo(store.db) });
+    const { serviceDeps, core, store, log } = _deps;
+    const summary = new SummaryService(serviceDeps, {
+      access: core.services.access,
+      settings: core.services.settings,
+      repo: new SummaryRepo(store),
+      indicators,
+      monthlyChecks: new MonthlyCheckRepo(store.db),
+      notifier: core.services.notifier,
+      digestText: summaryText,
+      log: log.child({ feature: 'summary' }),
+    });
     indicators.add(...summary.indicatorSources());
     features.push(summaryFeature({ summary }));
+    jobs.push({ name: 'summary', run: (now, { dryRun }) => void summary.runJob(now, dryRun) });
   }
   return { features, jobs };
 }

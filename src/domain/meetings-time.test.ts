@@ -198,3 +198,15 @@ describe('quarters', () => {
     expect(daysLeftInQuarter('2026-06-01')).toBe(29);
   });
 });
+
+describe('weekday words that end like "next"', () => {
+  it('reads "thứ Sáu" as Friday and "thứ Sáu tới" as the Friday after', async () => {
+    const { parseWhen } = await import('./meetings-time.js');
+    // Tuesday 24/11/2026, 09:00 in Hà Nội.
+    const now = Date.UTC(2026, 10, 24, 2, 0);
+    const friday = parseWhen('thứ Sáu 19:30', now, 'Asia/Ho_Chi_Minh');
+    const fridayNext = parseWhen('thứ Sáu tới 19:30', now, 'Asia/Ho_Chi_Minh');
+    expect(JSON.stringify(friday)).toContain('2026-11-27');
+    expect(JSON.stringify(fridayNext)).toContain('2026-11-27');
+  });
+});

@@ -183,12 +183,14 @@ function parseDateWords(s: string, today: LocalDate & { minutes: number }, time:
     }
     return null;
   }
-  const next = s.match(/^(.*?)(?:\s+(?:toi|sau|next))?$/);
-  const word = (next?.[1] ?? s).trim();
-  const hit = weekdayWords.find(([re]) => re.test(word));
+  // "thứ Sáu" is Friday, so read the whole phrase first; only then treat a trailing
+  // "tới / sau / next" as "the following one" ("thứ Năm tới", "thứ Sáu sau").
+  const direct = weekdayWords.find(([re]) => re.test(s));
+  const suffix = direct ? null : s.match(/^(.*\S)\s+(?:toi|sau|next)$/);
+  const hit = direct ?? (suffix ? weekdayWords.find(([re]) => re.test((suffix[1] as string).trim())) : undefined);
   if (!hit) return null;
   const wanted = hit[1];
-  const explicitNext = /\s+(toi|sau|next)$/.test(s);
+  const explicitNext = suffix !== null && suffix !== undefined;
   let offset = (wanted - weekdayOf(today) + 7) % 7;
   // Today counts only when its time (or the end of the day, without a time) is still ahead.
   if (offset === 0) {

@@ -271,6 +271,8 @@ export function engagementScore(rates: Partial<Record<ScorePart, number>>): Enga
 // ---------------------------------------------------------------------------------------------
 
 const within = (iso: string, p: SummaryPeriod): boolean => iso >= p.from && iso <= p.to;
+/** One collator for every comparison (creating one per call is slow). */
+const byName = new Intl.Collator('vi').compare;
 const attendedStatus = (s: string | null): boolean => s === 'present' || s === 'late';
 const unexcusedStatus = (s: string | null): boolean => s === 'unexcused';
 const excusedStatus = (s: string | null): boolean => s === 'excused' || s === 'absent';
@@ -323,16 +325,36 @@ export function cadence(meetings: readonly SummaryMeeting[], p: SummaryPeriod, t
 
 /** Three-month rule counts for one member in a calendar year (months that are over, regular meetings only). */
 export function threeMonthCounts(memberId: number, yearMeetings: readonly SummaryMeeting[], yearCharges: readonly SummaryCharge[], today: string): { unexcusedMonths: number; unpaidMonths: number } {
+  const regular = yearMeetings.filter((m) => m.kind === 'regular').map((m) => ({ month: m.date.slice(0, 7), by: new Map(m.attendees.map((a) => [a.memberId, a])) }));
+  return threeMonthFrom(
+    memberId,
+    regular,
+    yearCharges.filter((c) => c.memberId === memberId),
+    today,
+  );
+}
+
+function threeMonthFrom(memberId: number, regular: readonly { month: string; by: Map<number, SummaryAttendee> }[], charges: readonly SummaryCharge[], today: string): { unexcusedMonths: number; unpaidMonths: number } {
   const absent = new Set<string>();
-  for (const m of yearMeetings) {
-    if (m.kind !== 'regular') continue;
-    const a = m.attendees.find((x) => x.memberId === memberId);
-    if (a?.expected && unexcusedStatus(a.status)) absent.add(m.date.slice(0, 7));
+  for (const m of regular) {
+    const a = m.by.get(memberId);
+    if (a?.expected && unexcusedStatus(a.status)) absent.add(m.month);
   }
   const current = today.slice(0, 7);
   const unpaid = new Set<string>();
-  for (const c of yearCharges) if (c.memberId === memberId && c.month < current && c.due !== null && c.due > 0 && c.paid < c.due) unpaid.add(c.month);
+  for (const c of charges) if (c.month < current && c.due !== null && c.due > 0 && c.paid < c.due) unpaid.add(c.month);
   return { unexcusedMonths: absent.size, unpaidMonths: unpaid.size };
+}
+
+function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
 }
 
 export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3): Summary {
@@ -340,8 +362,15 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
   const meetings = input.meetings.filter((m) => within(m.date, p)).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.meetingId - b.meetingId));
   const lines = meetings.map((m) => meetingLine(m, input.quorumRule));
   const year = Number(p.to.slice(0, 4));
-  const people = membersInPeriod(input.members, p).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi') || a.memberId - b.memberId);
-  const charges = input.charges.filter((c) => monthsOf(p).includes(c.month));
+  const people = membersInPeriod(input.members, p).sort((a, b) => byName(a.fullName, b.fullName) || a.memberId - b.memberId);
+  const periodMonths = new Set(monthsOf(p));
+  const charges = input.charges.filter((c) => periodMonths.has(c.month));
+  const chargesBy = groupBy(charges, (c) => c.memberId);
+  const yearChargesBy = groupBy(input.yearCharges, (c) => c.memberId);
+  const inPeriod = new Set(people.map((m) => m.memberId));
+  // Attendance by meeting and member, looked up instead of searched.
+  const attendance = meetings.map((mt) => new Map(mt.attendees.map((a) => [a.memberId, a])));
+  const yearRegular = input.yearMeetings.filter((m) => m.kind === 'regular').map((m) => ({ month: m.date.slice(0, 7), by: new Map(m.attendees.map((a) => [a.memberId, a])) }));
   const assignments = input.assignments.filter((a) => a.status !== 'cancelled' && within(a.deadline, p));
 
   const memberLines: MemberLine[] = people.map((m) => {
@@ -349,24 +378,25 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
     let present = 0;
     let excused = 0;
     let unexcused = 0;
-    for (const mt of meetings) {
-      const a = mt.attendees.find((x) => x.memberId === m.memberId);
+    for (const byMember of attendance) {
+      const a = byMember.get(m.memberId);
       if (!a || !a.expected) continue;
       expected += 1;
       if (attendedStatus(a.status)) present += 1;
       else if (excusedStatus(a.status)) excused += 1;
       else if (unexcusedStatus(a.status)) unexcused += 1;
     }
-    const mine = charges.filter((c) => c.memberId === m.memberId && c.due !== null && c.due > 0);
+    const all = chargesBy.get(m.memberId) ?? [];
+    const mine = all.filter((c) => c.due !== null && c.due > 0);
     const dueMonths = mine.filter((c) => c.month <= input.today.slice(0, 7));
     const paidMonths = dueMonths.filter((c) => c.paid >= (c.due as number)).length;
     const owed = dueMonths.reduce((s, c) => s + Math.max(0, (c.due as number) - c.paid), 0);
-    const paid = charges.filter((c) => c.memberId === m.memberId).reduce((s, c) => s + c.paid, 0);
+    const paid = all.reduce((s, c) => s + c.paid, 0);
     const tasks = assignments.filter((a) => a.memberId === m.memberId);
     const done = tasks.filter((a) => (a.status === 'done' || a.status === 'confirmed') && a.doneOn !== null);
     const onTime = done.filter((a) => (a.doneOn as string) <= a.deadline).length;
     const late = done.length - onTime + tasks.filter((a) => !(a.status === 'done' || a.status === 'confirmed') && a.deadline < input.today).length;
-    const tm = threeMonthCounts(m.memberId, input.yearMeetings, input.yearCharges, input.today);
+    const tm = threeMonthFrom(m.memberId, yearRegular, yearChargesBy.get(m.memberId) ?? [], input.today);
     const exempt = exemptIn(m, p);
     const rates: Partial<Record<ScorePart, number>> = {};
     if (expected > 0) rates.attendance = present / expected;
@@ -406,7 +436,7 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
   const expected = lines.reduce((s, l) => s + l.expected, 0);
   const present = lines.reduce((s, l) => s + l.present, 0);
   const scored = memberLines.filter((m) => m.score !== null);
-  const byScore = [...scored].sort((a, b) => (b.score?.total ?? 0) - (a.score?.total ?? 0) || a.fullName.localeCompare(b.fullName, 'vi'));
+  const byScore = [...scored].sort((a, b) => (b.score?.total ?? 0) - (a.score?.total ?? 0) || byName(a.fullName, b.fullName));
   const flags = memberLines
     .filter((m) => m.unexcusedMonths >= removalWarnAt || m.unpaidMonths >= removalWarnAt)
     .map((m) => ({ memberId: m.memberId, fullName: m.fullName, unexcusedMonths: m.unexcusedMonths, unpaidMonths: m.unpaidMonths, level: (Math.max(m.unexcusedMonths, m.unpaidMonths) >= removalAt ? 'threshold' : 'warn') as 'warn' | 'threshold' }));
@@ -419,7 +449,7 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
     attendance: { expected, present, rate: expected ? present / expected : null, quorumMet: lines.filter((l) => l.quorum.met).length, quorumCounted: lines.length },
     members: memberLines,
     dues: {
-      due: charges.filter((c) => c.month <= input.today.slice(0, 7) && c.due !== null && people.some((m) => m.memberId === c.memberId)).reduce((s, c) => s + (c.due as number), 0),
+      due: charges.filter((c) => c.month <= input.today.slice(0, 7) && c.due !== null && inPeriod.has(c.memberId)).reduce((s, c) => s + (c.due as number), 0),
       paid: memberLines.reduce((s, m) => s + m.duesPaid, 0),
       memberMonths: memberLines.reduce((s, m) => s + m.duesMonths, 0),
       paidMemberMonths: memberLines.reduce((s, m) => s + m.duesPaidMonths, 0),

@@ -224,9 +224,10 @@ describe('limits and injected failures', () => {
   it('enforces per-chat flood control with retry_after and counts 429s', async () => {
     tg.sendText(alice, 'hi');
     const replies = [];
-    for (let i = 0; i < 4; i++) replies.push(await call('sendMessage', { chat_id: alice.id, text: `m${i}` }));
-    expect(replies.slice(0, 3).every((r) => r.ok)).toBe(true);
-    expect(replies[3]).toMatchObject({ status: 429, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    // A burst of 8, then about one a second.
+    for (let i = 0; i < 9; i++) replies.push(await call('sendMessage', { chat_id: alice.id, text: `m${i}` }));
+    expect(replies.slice(0, 8).every((r) => r.ok)).toBe(true);
+    expect(replies[8]).toMatchObject({ status: 429, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
     expect(tg.stats.tooMany).toBe(1);
   });
 
@@ -356,6 +357,22 @@ describe('what the playground reads and does', () => {
       expect(clocked.messages(424242)).toEqual([]);
     } finally {
       await clocked.close();
+    }
+  });
+
+  it('starts message and update ids where it is told, so an emulator started again never reuses one', async () => {
+    const again = await startFakeTelegram({ token: '556:AGAIN', firstMessageId: 5000, firstUpdateId: 777 });
+    try {
+      expect(again.lastMessageId).toBe(4999);
+      expect(again.lastUpdateId).toBe(776);
+      again.registerUser(alice);
+      expect(again.sendText(alice, 'hi')).toMatchObject({ update_id: 777 });
+      expect(again.lastUpdateId).toBe(777);
+      const res = await fetch(`${again.url}/bot556:AGAIN/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: alice.id, text: 'x' }) });
+      expect(((await res.json()) as { result: { message_id: number } }).result.message_id).toBe(5001);
+      expect(again.lastMessageId).toBe(5001);
+    } finally {
+      await again.close();
     }
   });
 

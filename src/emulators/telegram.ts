@@ -11,12 +11,26 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * A private chat takes a short burst, then about one message a second (Telegram's guidance
+ * is "avoid more than one message per second in a chat"; answers to a person's own taps
+ * come in small bursts without trouble). Groups: 20 a minute; overall: 30 a second.
+ */
+const PRIVATE_BURST = 8;
+
 export interface FakeTelegramOptions {
   token?: string;
   botUsername?: string;
   enforceLimits?: boolean;
   /** Time stamped on messages (`date`, `edit_date`), in ms; the playground passes its simulated clock. Flood limits always run on real time. */
   clock?: () => number;
+  /**
+   * The first message id of every chat (default 1). Telegram never reuses an id; an emulator that
+   * starts again over an old database (the playground) starts above the ids it gave before.
+   */
+  firstMessageId?: number;
+  /** The first update_id (default 100000); likewise above the ones given before, which the bot remembers as handled. */
+  firstUpdateId?: number;
 }
 
 /** A file the bot uploaded (sendPhoto, sendDocument), kept so it can be shown or downloaded. */
@@ -69,6 +83,10 @@ export interface FakeTelegram {
   file(fileId: string): StoredFile | undefined;
   /** Grows by one with every API call and every update: a cheap way to notice that something happened. */
   readonly revision: number;
+  /** The highest message id given in any chat so far. */
+  readonly lastMessageId: number;
+  /** The highest update_id given so far. */
+  readonly lastUpdateId: number;
   close(): Promise<void>;
 }
 
@@ -409,7 +427,7 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly enforce: boolean;
   private readonly bot: Json;
   private queue: Json[] = [];
-  private nextUpdateId = 100_000;
+  private nextUpdateId: number;
   private allowedUpdates: Set<string> | null = null;
   private poll: Poll | null = null;
   private flushPending = false;
@@ -420,7 +438,13 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly queries = new Map<string, { answered: boolean; text: string | null }>();
   private readonly files = new Map<string, StoredFile>();
   private readonly clock: () => number;
+  private readonly firstMessageId: number;
   revision = 0;
+  lastMessageId: number;
+
+  get lastUpdateId(): number {
+    return this.nextUpdateId - 1;
+  }
   private nextQueryId = 1;
   private nextFileId = 1;
   private readonly commands = new Map<string, Json[]>();
@@ -463,6 +487,9 @@ class FakeTelegramServer implements FakeTelegram {
     this.botId = Number(this.token.split(':')[0]);
     this.enforce = opts.enforceLimits ?? true;
     this.clock = opts.clock ?? (() => Date.now());
+    this.firstMessageId = Math.max(1, Math.floor(opts.firstMessageId ?? 1));
+    this.lastMessageId = this.firstMessageId - 1;
+    this.nextUpdateId = Math.max(1, Math.floor(opts.firstUpdateId ?? 100_000));
     this.bot = { id: this.botId, is_bot: true, first_name: 'Chibo Test', username: opts.botUsername ?? 'chibo_test_bot' };
   }
 
@@ -608,6 +635,7 @@ class FakeTelegramServer implements FakeTelegram {
       if (typeof msg.message_id === 'number') {
         st.messages.set(msg.message_id, msg);
         st.nextMessageId = Math.max(st.nextMessageId, msg.message_id + 1);
+        this.lastMessageId = Math.max(this.lastMessageId, msg.message_id);
       }
     }
     const memberChat = asChat(member?.chat);
@@ -622,7 +650,7 @@ class FakeTelegramServer implements FakeTelegram {
   private chatState(chat: TgChat): ChatState {
     let st = this.chats.get(chat.id);
     if (!st) {
-      st = { chat, active: false, nextMessageId: 1, messages: new Map(), tokens: 3, refilledAt: Date.now(), recentSends: [] };
+      st = { chat, active: false, nextMessageId: this.firstMessageId, messages: new Map(), tokens: PRIVATE_BURST, refilledAt: Date.now(), recentSends: [] };
       this.chats.set(chat.id, st);
     }
     return st;
@@ -640,6 +668,7 @@ class FakeTelegramServer implements FakeTelegram {
 
   private newMessage(st: ChatState, from: Json, fields: Json): Json {
     const message: Json = { message_id: st.nextMessageId++, from, chat: st.chat, date: this.nowSec(), ...fields };
+    this.lastMessageId = Math.max(this.lastMessageId, Number(message.message_id));
     st.messages.set(message.message_id as number, message);
     return message;
   }
@@ -824,7 +853,7 @@ class FakeTelegramServer implements FakeTelegram {
     const now = Date.now();
     while ((this.globalSends[0] ?? now) <= now - 1000) this.globalSends.shift();
     while ((st.recentSends[0] ?? now) <= now - 60_000) st.recentSends.shift();
-    st.tokens = Math.min(3, st.tokens + (now - st.refilledAt) / 1000);
+    st.tokens = Math.min(PRIVATE_BURST, st.tokens + (now - st.refilledAt) / 1000);
     st.refilledAt = now;
     let waitMs = this.globalSends.length >= 30 ? (this.globalSends[0] ?? now) + 1000 - now : 0;
     if (st.chat.type === 'private' && st.tokens < 1) waitMs = Math.max(waitMs, (1 - st.tokens) * 1000);

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { ConfigError } from '../config.js';
 import { Translator } from '../conversation/i18n.js';
 import type { Logger } from '../logger.js';
 import { Playground } from './server.js';
@@ -14,8 +15,10 @@ export type PlaygroundReason = 'noToken' | 'asked';
 
 /** Logs go to stderr, warnings and worse unless LOG_LEVEL says otherwise: stdout keeps the one line. */
 function playgroundLogger(env: Record<string, string | undefined>): Logger {
+  const asked = env.LOG_LEVEL?.trim() ?? '';
+  const level = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(asked) ? asked : 'warn';
   return pino(
-    { level: env.LOG_LEVEL?.trim() || 'warn', redact: { paths: ['text', '*.text', 'caption', '*.caption', 'payload', '*.payload', 'token', '*.token'], censor: '[hidden]' } },
+    { level, redact: { paths: ['text', '*.text', 'caption', '*.caption', 'payload', '*.payload', 'token', '*.token'], censor: '[hidden]' } },
     pino.destination(2),
   );
 }
@@ -56,12 +59,15 @@ export async function startPlayground(env: Record<string, string | undefined>, l
 
 /** Runs the playground until SIGINT/SIGTERM; prints exactly one line to stdout. */
 export async function runPlayground(env: Record<string, string | undefined>, reason: PlaygroundReason): Promise<void> {
+  const log = playgroundLogger(env);
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception'));
   let playground: Playground;
   try {
-    playground = await startPlayground(env);
+    playground = await startPlayground(env, log);
   } catch (err) {
     console.error(`Không mở được sân thử / playground failed to start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(err instanceof StartError ? 78 : 1);
+    process.exit(err instanceof StartError || err instanceof ConfigError ? 78 : 1);
   }
   process.stdout.write(`${startLine(playground.url, reason)}\n`);
   let stopping = false;

@@ -59,7 +59,8 @@ async function freePort(): Promise<number> {
  * The bot and its world, in one process: the Telegram and Zalo emulators on loopback, the real
  * bot (createApp) pointed at them with fixed tokens, a database of its own seeded with the sample
  * cell, and one adjustable clock injected everywhere. Moving the clock runs the same
- * `app.runJobs(at)` as `jobs:run --at`, hour by hour, so every reminder on the way is sent.
+ * `app.runJobs(at)` as `jobs:run --at` at the steps on the way (see nextStep), so every reminder
+ * on the way is sent, stamped with its own time.
  */
 export class Sandbox {
   /** While the clock moves: where it started, where it goes and where it is. */
@@ -68,6 +69,8 @@ export class Sandbox {
   failure: string | null = null;
   private closed = false;
   private running: Promise<void> | null = null;
+  private savedState = '';
+  private readonly saver: NodeJS.Timeout;
   readonly meetings: MeetingRepo;
 
   private constructor(
@@ -83,24 +86,30 @@ export class Sandbox {
     readonly restored: boolean,
   ) {
     this.meetings = new MeetingRepo(app.store.db);
+    this.saver = setInterval(() => this.saveClock(), 5_000);
+    this.saver.unref();
+    this.saveClock();
   }
 
   static async open(opts: SandboxOptions): Promise<Sandbox> {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    const saved = readOffset(dir);
-    const clock = new AdjustableClock(saved ?? workingHour(Date.now(), opts.env.DEFAULT_TIMEZONE?.trim() || 'Asia/Ho_Chi_Minh'));
+    const saved = readSaved(dir);
+    const clock = new AdjustableClock(saved ? Date.now() + saved.offsetMs : workingHour(Date.now(), opts.env.DEFAULT_TIMEZONE?.trim() || 'Asia/Ho_Chi_Minh'));
     const now = () => clock.now();
-    const tg = await startFakeTelegram({ token: PLAYGROUND_TELEGRAM_TOKEN, botUsername: PLAYGROUND_BOT_USERNAME, clock: now });
+    // Above every message id and update id given before: the database still refers to them (a group card to
+    // edit, updates remembered as handled), and Telegram never reuses one.
+    const tg = await startFakeTelegram({ token: PLAYGROUND_TELEGRAM_TOKEN, botUsername: PLAYGROUND_BOT_USERNAME, clock: now, firstMessageId: (saved?.lastMessageId ?? 0) + 1, firstUpdateId: (saved?.lastUpdateId ?? 99_999) + 1 });
     const zalo = await startFakeZalo({ token: PLAYGROUND_ZALO_TOKEN, botName: 'Chi bộ 4 Tốt (sân thử)', clock: now, photoOrigins: [opts.publicBase] });
     let app: App | null = null;
+    let fresh = false;
     try {
       const secretary = CAST.find((m) => m.role === 'secretary' && m.channel === 'telegram');
       const passed = Object.fromEntries(PASSED_THROUGH.flatMap((k) => (opts.env[k] === undefined ? [] : [[k, opts.env[k]]])));
       const config = loadConfig({
         ...passed,
         NODE_ENV: 'development',
-        LOG_LEVEL: opts.env.LOG_LEVEL ?? 'warn',
+        LOG_LEVEL: opts.env.LOG_LEVEL?.trim() || 'warn',
         BOT_TOKEN: PLAYGROUND_TELEGRAM_TOKEN,
         TELEGRAM_API_ROOT: tg.url,
         ZALO_BOT_TOKEN: PLAYGROUND_ZALO_TOKEN,
@@ -113,7 +122,7 @@ export class Sandbox {
         HTTP_HOST: '127.0.0.1',
         BACKUP_KEEP: '2',
       });
-      const fresh = !existsSync(config.DATABASE_PATH);
+      fresh = !existsSync(config.DATABASE_PATH);
       app = await createApp(config, opts.log, clock);
       const cellId = (fresh ? undefined : app.repos.cells.list()[0]?.id) ?? seedSampleCell(app, config);
       for (const m of CAST) {
@@ -127,6 +136,8 @@ export class Sandbox {
       await app?.stop().catch(() => undefined);
       await tg.close();
       await zalo.close();
+      // A sample cell seeded half way is no start: the next open seeds it again from nothing.
+      if (fresh) wipe(dir);
       throw err;
     }
   }
@@ -209,13 +220,18 @@ export class Sandbox {
     }
   }
 
+  /** Keeps the simulated time and the last message id for the next start (after each move, every few seconds, at close). */
   private saveClock(): void {
     if (this.closed) return;
-    writeFileSync(join(this.dir, CLOCK_FILE), `${JSON.stringify({ offsetMs: this.clock.now() - Date.now() })}\n`);
+    const state = `${JSON.stringify({ offsetMs: this.clock.lead, lastMessageId: this.tg.lastMessageId, lastUpdateId: this.tg.lastUpdateId })}\n`;
+    if (state === this.savedState) return;
+    writeFileSync(join(this.dir, CLOCK_FILE), state);
+    this.savedState = state;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    clearInterval(this.saver);
     this.saveClock();
     this.closed = true;
     // A move in progress stops after its current step, before the bot is stopped under it.
@@ -236,11 +252,13 @@ export function sameTimeNextMonth(now: number, tz: string): number {
   return zonedInstant({ year, month: m, day }, minutesToTime(p.minutes), tz) + (now % 60_000);
 }
 
-/** Where the simulated clock was left, as real time plus the offset saved then; null on a fresh playground. */
-function readOffset(dir: string): number | null {
+/** How far ahead of real time the simulated clock was left, and the last Telegram ids given; null on a fresh playground. */
+function readSaved(dir: string): { offsetMs: number; lastMessageId: number; lastUpdateId: number } | null {
   try {
-    const saved = JSON.parse(readFileSync(join(dir, CLOCK_FILE), 'utf8')) as { offsetMs?: unknown };
-    return typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs) ? Date.now() + Math.max(0, saved.offsetMs) : null;
+    const saved = JSON.parse(readFileSync(join(dir, CLOCK_FILE), 'utf8')) as { offsetMs?: unknown; lastMessageId?: unknown; lastUpdateId?: unknown };
+    if (typeof saved.offsetMs !== 'number' || !Number.isFinite(saved.offsetMs)) return null;
+    const int = (v: unknown, d: number): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : d);
+    return { offsetMs: Math.max(0, saved.offsetMs), lastMessageId: int(saved.lastMessageId, 0), lastUpdateId: int(saved.lastUpdateId, 99_999) };
   } catch {
     return null;
   }

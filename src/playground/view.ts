@@ -66,6 +66,8 @@ export interface TourProgress {
   closed: boolean;
   /** Whether the bot knows /tongket yet (another issue builds it). */
   tongketAvailable: boolean;
+  /** A leader asked for /tongket and got its files. */
+  tongket: boolean;
 }
 
 export interface PageState {
@@ -147,7 +149,13 @@ function zaloMessage(m: ZaloMessage, person: CastMember): ViewMessage {
   };
 }
 
-function tourProgress(s: Sandbox): TourProgress {
+/** A chat where someone typed /tongket and the bot later sent a file. */
+function gotSummaryFiles(messages: ViewMessage[]): boolean {
+  const asked = messages.findIndex((m) => m.from !== 'bot' && /^\/?tong\s*ket\b/i.test(m.text.trim()));
+  return asked !== -1 && messages.slice(asked).some((m) => m.from === 'bot' && m.document !== undefined);
+}
+
+function tourProgress(s: Sandbox, chats: ViewChat[]): TourProgress {
   const { meetings } = s;
   const list = [...meetings.scheduledInCell(s.cellId, 0), ...meetings.closedInCell(s.cellId, 0, 50)];
   const attendees = list.flatMap((m) => meetings.attendees(m.id));
@@ -159,6 +167,7 @@ function tourProgress(s: Sandbox): TourProgress {
     checkedIn: attendees.some((a) => a.checkedInAt !== null),
     closed: list.some((m) => m.status === 'closed'),
     tongketAvailable: s.app.router.commandNames().includes('tongket'),
+    tongket: chats.some((c) => c.kind === 'private' && gotSummaryFiles(c.messages)),
   };
 }
 
@@ -224,6 +233,6 @@ export function pageState(s: Sandbox, generation: number, locale: Locale): PageS
     cell: { name: cell?.name ?? '', groupTitle: SAMPLE_GROUP.title },
     people,
     chats,
-    tour: tourProgress(s),
+    tour: tourProgress(s, chats),
   };
 }

@@ -1,14 +1,35 @@
-import { formatMoney } from '../conversation/format.js';
 import type { Translate } from '../conversation/i18n.js';
 import { COMMEND_AT, dmy, LIST_MAX, percent, REMIND_BELOW, SCORE_WEIGHTS, type MemberLine, type Summary } from '../domain/summary.js';
 import type { CellSummary, ScorecardLine } from '../services/summary.js';
+
+/** "120.000 đ", as src/conversation/format.ts writes it, with one formatter for the whole text (a long summary formats hundreds of amounts). */
+const money = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+const formatMoney = (amount: number): string => `${money.format(Math.round(amount))} đ`;
+
+/**
+ * The translator, with each template looked up once per text and filled in here: a summary of a
+ * hundred members makes about a thousand lookups. Only for this namespace's plain `{{name}}` templates.
+ */
+export function templated(t: Translate): Translate {
+  const cache = new Map<string, string>();
+  return (key, params) => {
+    let raw = cache.get(key);
+    if (raw === undefined) {
+      raw = t(key);
+      cache.set(key, raw);
+    }
+    if (!params) return raw;
+    return raw.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  };
+}
 
 const monthLabel = (m: string): string => `${m.slice(5, 7)}/${m.slice(0, 4)}`;
 const quarterLabel = (q: string): string => `${q.slice(6)}/${q.slice(0, 4)}`;
 const ratio = (a: number, b: number): string => `${a}/${b} (${percent(b ? a / b : null)})`;
 
 /** The /tongket message: one text, split by the channel where it is longer than the channel allows. */
-export function summaryText(t: Translate, cs: CellSummary): string {
+export function summaryText(translate: Translate, cs: CellSummary): string {
+  const t = templated(translate);
   const s = cs.summary;
   const lines: string[] = [t('summary.title', { cell: cs.cell.name }), t('summary.period', { from: dmy(s.period.from), to: dmy(s.period.to) }), ''];
   lines.push(...meetingSection(t, s), '', ...duesSection(t, s), '', ...inputsSection(t, s), '', ...memberSection(t, s), '', ...flagSection(t, s), '', ...listSection(t, s));
@@ -100,5 +121,57 @@ export function scorecardText(t: Translate, cs: CellSummary, lines: ScorecardLin
     out.push(`   ${t('summary.scorecard.own')}`);
   }
   out.push('', t('summary.scorecard.note'));
+  return out.join('\n');
+}
+
+/** The roll-up for the superior committee: each cell in one line, then the total. Counts only. */
+export function rollupText(translate: Translate, all: CellSummary[], period: { from: string; to: string }): string {
+  const t = templated(translate);
+  const out = [t('summary.rollup.title', { n: all.length }), t('summary.period', { from: dmy(period.from), to: dmy(period.to) }), ''];
+  const total = { members: 0, held: 0, due: 0, present: 0, expected: 0, paidMonths: 0, memberMonths: 0, paid: 0, duesDue: 0, threshold: 0, open: 0, anonymous: 0 };
+  for (const [i, cs] of all.entries()) {
+    const s = cs.summary;
+    const members = s.members.filter((m) => !m.leftInPeriod).length;
+    const threshold = s.flags.filter((f) => f.level === 'threshold').length;
+    out.push(
+      `${i + 1}. ${t('summary.rollup.line', {
+        cell: cs.cell.name,
+        members,
+        held: s.cadence.monthsHeld.length,
+        due: s.cadence.monthsDue.length,
+        attendance: percent(s.attendance.rate),
+        dues: percent(s.dues.memberMonths ? s.dues.paidMemberMonths / s.dues.memberMonths : null),
+        threshold,
+      })}`,
+    );
+    total.members += members;
+    total.held += s.cadence.monthsHeld.length;
+    total.due += s.cadence.monthsDue.length;
+    total.present += s.attendance.present;
+    total.expected += s.attendance.expected;
+    total.paidMonths += s.dues.paidMemberMonths;
+    total.memberMonths += s.dues.memberMonths;
+    total.paid += s.dues.paid;
+    total.duesDue += s.dues.due;
+    total.threshold += threshold;
+    total.open += s.feedback.open;
+    total.anonymous += s.feedback.anonymous;
+  }
+  out.push(
+    '',
+    t('summary.rollup.total', {
+      members: total.members,
+      held: total.held,
+      due: total.due,
+      attendance: total.expected ? ratio(total.present, total.expected) : '—',
+      dues: total.memberMonths ? ratio(total.paidMonths, total.memberMonths) : '—',
+      paid: formatMoney(total.paid),
+      duesDue: formatMoney(total.duesDue),
+      threshold: total.threshold,
+      open: total.open,
+      anonymous: total.anonymous,
+    }),
+    t('summary.rollup.note'),
+  );
   return out.join('\n');
 }

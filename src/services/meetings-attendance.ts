@@ -339,6 +339,16 @@ export class AttendanceService extends MeetingBase {
     }
   }
 
+  /** Months of `year` in which the member missed the regular meeting without an accepted reason (for reports; no caller). */
+  unexcusedMonthsOf(memberId: number, year: number): string[] {
+    const member = this.repos.members.get(memberId);
+    if (!member) return [];
+    const tz = this.cell(member.cellId).timezone;
+    const from = zonedInstant(`${year}-01-01`, '00:00', tz);
+    const to = zonedInstant(`${year + 1}-01-01`, '00:00', tz);
+    return unexcusedMonths(this.m.repo.recordsOfMember(memberId, from, to).map((r) => ({ date: localIso(r.startsAt, tz), kind: r.kind, status: r.status })), year);
+  }
+
   /** Quorum a day ahead: true when the answers already make it unreachable. */
   quorumOutlook(meeting: MeetingRow): { unreachable: boolean; expectedFull: number; required: number; possible: number } {
     const facts = this.facts(meeting.id);

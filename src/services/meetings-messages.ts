@@ -75,7 +75,7 @@ export function groupCard(t: Translate, locale: Locale, m: MeetingRow, tz: strin
 }
 
 export function warningLines(t: Translate, warnings: readonly PlanWarning[]): string[] {
-  return warnings.map((w) => `⚠️ ${t(`meetings.warn.${w.code}`, { ...w })}`);
+  return warnings.map((w) => `⚠️ ${t(w.code === 'lateNotice' && w.hours === 0 ? 'meetings.warn.lateNoticeUnderHour' : `meetings.warn.${w.code}`, { ...w })}`);
 }
 
 export function quorumLine(t: Translate, q: QuorumResult, rule: 'half' | 'twoThirds'): string {

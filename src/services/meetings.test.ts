@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { codeSlot } from '../domain/meetings.js';
 import { zonedInstant } from '../domain/meetings-time.js';
 import { AttendanceService } from './meetings-attendance.js';
+import { cleanLink, cleanText, superiorTarget } from './meetings.js';
 import { draft, keyed, markAllSent, meetingKit, outbox, type MeetingKit } from './meetings.testing.js';
 import { cloneWorld, DAY, MINUTE, openWorld, seedCell, type CellFixture, type TestWorld } from './testing.js';
 
@@ -341,6 +342,7 @@ describe('after the meeting', () => {
     expect(warn.every((r) => r.chatId !== '-100555')).toBe(true);
     expect(String(warn.find((r) => r.idempotencyKey.startsWith(`rule3:${f.members.member?.id}:`))?.payload.text)).toContain('2 tháng (03/2026, 05/2026)');
     await hold('2026-09-12');
+    expect(k.attendance.unexcusedMonthsOf(f.members.member?.id as number, 2026)).toEqual(['2026-03', '2026-05', '2026-09']);
     const threshold = keyed(w.store, /^rule3:.*:threshold:/);
     expect(threshold.length).toBe(4);
     expect(String(threshold[0]?.payload.text)).toContain('đủ căn cứ để chi bộ xem xét');
@@ -388,5 +390,25 @@ describe('the tick: recurring meetings and the quarter', () => {
     w.clock.set(at('2026-03-11', '12:00'));
     await k.jobs.run(w.clock.now(), true);
     expect(outbox(w.store).length).toBe(before);
+  });
+});
+
+describe('input checks', () => {
+  it('reads the superior contact as a chat only when it is one', () => {
+    expect(superiorTarget('telegram:123456789')).toEqual({ channel: 'telegram', chatId: '123456789' });
+    expect(superiorTarget('Zalo: abc123')).toEqual({ channel: 'zalo', chatId: 'abc123' });
+    expect(superiorTarget('987654321')).toEqual({ channel: 'telegram', chatId: '987654321' });
+    expect(superiorTarget('0912345678')).toBeNull(); // a phone number: the secretary ticks by hand
+    expect(superiorTarget('Đ/c Lan, Văn phòng Đảng ủy')).toBeNull();
+    expect(superiorTarget(null)).toBeNull();
+  });
+
+  it('keeps titles and links of materials, never anything else', () => {
+    expect(cleanLink(' https://example.vn/tai-lieu ')).toBe('https://example.vn/tai-lieu');
+    for (const bad of ['ftp://x.vn/a', 'javascript:alert(1)', 'example.vn', 'https://']) expect(() => cleanLink(bad)).toThrow(DomainError);
+    expect(cleanText('  Hội trường  ')).toBe('Hội trường');
+    expect(cleanText('')).toBeNull();
+    expect(() => cleanText('', true)).toThrow(DomainError);
+    expect(() => cleanText('x'.repeat(501))).toThrow(DomainError);
   });
 });

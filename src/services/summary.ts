@@ -1,15 +1,19 @@
 import { isoDateIn } from '../conversation/format.js';
 import type { Translate } from '../conversation/i18n.js';
 import { DomainError } from '../domain/errors.js';
-import { zonedInstant } from '../domain/meetings-time.js';
+import { localParts, zonedInstant } from '../domain/meetings-time.js';
+import { dueSummaries } from '../domain/summary-schedule.js';
+import { choice, type OutMessage } from '../conversation/message.js';
+import type { Logger } from '../logger.js';
 import type { Criterion } from '../domain/monthlyCheck.js';
 import { rulesOn } from '../domain/rules.js';
-import { monthsOf, percent, summarise, type Summary, type SummaryMeeting, type SummaryPeriod } from '../domain/summary.js';
+import { monthsOf, percent, periodOf, summarise, type Summary, type SummaryCharge, type SummaryMeeting, type SummaryPeriod } from '../domain/summary.js';
 import type { MonthlyCheckRepo } from '../store/repos/monthlyCheck.js';
 import type { SummaryRepo } from '../store/repos/summary.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
 import type { IndicatorReading, IndicatorRegistry, IndicatorSource } from './indicators.js';
+import type { Notifier } from './notifier.js';
 import type { SettingsService } from './settings.js';
 
 export interface SummaryServiceDeps {
@@ -18,12 +22,18 @@ export interface SummaryServiceDeps {
   repo: SummaryRepo;
   indicators: IndicatorRegistry;
   monthlyChecks: MonthlyCheckRepo;
+  notifier: Notifier;
+  /** Renders the digest (the conversation layer's text), so the service stays free of wording. */
+  digestText: (t: Translate, cs: CellSummary) => string;
+  log?: Logger;
 }
 
 export interface CellSummary {
   cell: { id: number; name: string; superiorName: string; timezone: string };
   today: string;
   summary: Summary;
+  /** What the files show row by row: meetings with attendees, charges, tasks of the period. */
+  detail: { meetings: SummaryMeeting[]; charges: SummaryCharge[]; assignments: { memberId: number; title: string; criterion: number; deadline: string; status: string; doneOn: string | null }[] };
 }
 
 /** One criterion of the 4 Tốt scorecard: what the data supports, and the cell's own monthly marks. */
@@ -56,6 +66,49 @@ export class SummaryService {
     return isoDateIn(this.deps.clock.now(), this.cellOf(cellId).timezone);
   }
 
+  /**
+   * The scheduled summaries, every tick: on the first working day of the month (from 08:00, cell
+   * time) the secretary gets last month's summary; from mid-June and mid-December the secretary and
+   * deputy are reminded to prepare the sơ kết / tổng kết. Each message has an idempotency key.
+   */
+  runJob(now: number, dryRun: boolean): number {
+    let queued = 0;
+    for (const cell of this.deps.repos.cells.list()) {
+      const local = localParts(now, cell.timezone);
+      const today = `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
+      for (const due of dueSummaries(today, Math.floor(local.minutes / 60), DIGEST_HOUR)) {
+        const roles = due.kind === 'digest' ? (['secretary'] as const) : (['secretary', 'deputy'] as const);
+        const people = this.deps.repos.members.withRoles(cell.id, [...roles]).filter((m) => m.status === 'active');
+        if (people.length === 0 || dryRun) continue;
+        if (due.kind === 'digest') {
+          const period = periodOf('month', `${due.month}-01`);
+          const cs = this.compute(cell.id, period);
+          const p = `${period.from.replace(/-/g, '')}:${period.to.replace(/-/g, '')}`;
+          for (const m of people) {
+            const build = (t: Translate): OutMessage => ({
+              text: `${t('summary.digest.intro', { month: `${due.month.slice(5, 7)}/${due.month.slice(0, 4)}` })}\n\n${this.d.digestText(t, cs)}`,
+              choices: [[choice(t('summary.scorecardButton'), `tk:s:${cell.id}:${p}`)], [choice(t('summary.filesButton'), `tk:x:${cell.id}:${p}`)]],
+            });
+            if (this.d.notifier.toPerson(m.personId, cell.id, `summary.digest:${cell.id}:${due.month}:${m.personId}`, build, false)) queued += 1;
+          }
+        } else {
+          const kind = due.half === 'H1' ? 'half' : 'year';
+          for (const m of people) {
+            const build = (t: Translate): OutMessage => ({ text: t(`summary.reminder.${due.half}`, { year: due.year }), choices: [[choice(t(`summary.periods.${kind}`), `tk:p:${cell.id}:${kind}`)]] });
+            if (this.d.notifier.toPerson(m.personId, cell.id, `summary.review:${cell.id}:${due.year}-${due.half}:${m.personId}`, build, false)) queued += 1;
+          }
+        }
+      }
+    }
+    if (queued > 0) this.d.log?.info({ queued }, 'summaries queued');
+    return queued;
+  }
+
+  /** Today in the deployment's default time zone (for the roll-up). */
+  todayDefault(): string {
+    return isoDateIn(this.deps.clock.now(), this.deps.settings.defaultTimezone);
+  }
+
   /** Secretary and deputy of the cell. */
   view(caller: Caller, cellId: number, period: SummaryPeriod): CellSummary {
     this.d.access.require(caller, cellId, 'summary.view');
@@ -84,8 +137,9 @@ export class SummaryService {
     const quarterTo = `${period.to.slice(0, 5)}${String(lastQuarterMonth).padStart(2, '0')}-${String(new Date(Date.UTC(Number(period.to.slice(0, 4)), lastQuarterMonth, 0)).getUTCDate())}`;
     const to = quarterTo > `${year}-12-31` ? quarterTo : `${year}-12-31`;
     // One read covers the period and the calendar year of its end (for the three-month rule).
-    const held = repo.heldMeetings(cellId, zonedInstant(from, '00:00', tz), zonedInstant(nextDay(to), '00:00', tz));
-    const attendees = repo.attendees(held.map((m) => m.id));
+    const [fromMs, toMs] = [zonedInstant(from, '00:00', tz), zonedInstant(nextDay(to), '00:00', tz)];
+    const held = repo.heldMeetings(cellId, fromMs, toMs);
+    const attendees = repo.heldAttendees(cellId, fromMs, toMs);
     const byMeeting = new Map<number, SummaryMeeting['attendees']>();
     for (const a of attendees) {
       const list = byMeeting.get(a.meetingId) ?? [];
@@ -97,15 +151,18 @@ export class SummaryService {
     const charges = repo.charges(cellId, from.slice(0, 7), to.slice(0, 7));
     const periodMonths = new Set(months);
     const rules = rulesOn(period.to);
+    const periodMeetings = all.filter((m) => m.date >= period.from && m.date <= period.to);
+    const periodCharges = charges.filter((c) => periodMonths.has(c.month));
+    const tasks = repo.assignments(cellId, period.from, period.to);
     const summary = summarise(
       {
         period,
         today,
         quorumRule: settings.meetings.quorum,
         members: repo.members(cellId).map((m) => ({ memberId: m.id, fullName: m.fullName, membership: m.membership, status: m.status, joinedOn: m.joinedOn, leftOn: m.leftOn, exemptions: m.exemptions })),
-        meetings: all.filter((m) => m.date >= period.from && m.date <= period.to),
-        charges: charges.filter((c) => periodMonths.has(c.month)),
-        assignments: repo.assignments(cellId, period.from, period.to),
+        meetings: periodMeetings,
+        charges: periodCharges,
+        assignments: tasks,
         pledged: repo.pledged(cellId, year),
         reviewed: repo.reviewed(cellId, period.from, period.to),
         openFeedback: repo.openFeedback(cellId, zonedInstant(period.from, '00:00', tz), zonedInstant(nextDay(period.to), '00:00', tz)),
@@ -117,7 +174,7 @@ export class SummaryService {
       rules.removal.warnAt,
       rules.removal.monthsPerYear,
     );
-    return { cell, today, summary };
+    return { cell, today, summary, detail: { meetings: periodMeetings, charges: periodCharges, assignments: tasks } };
   }
 
   /** The 4 Tốt scorecard: indicators by criterion (every feature's, through the registry) and the monthly marks. */
@@ -211,6 +268,9 @@ export class SummaryService {
     ];
   }
 }
+
+/** Local hour from which the scheduled summaries go out. */
+export const DIGEST_HOUR = 8;
 
 function nextDay(iso: string): string {
   const d = new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)) + 1));

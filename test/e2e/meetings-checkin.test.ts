@@ -37,7 +37,7 @@ describe('meetings: check-in by button and by code, late, close (Zalo + Telegram
     const roles = await tg.waitForText(admin.id, 'Chọn vai trò mới');
     tg.clickButton(admin, roles, button(roles, 'Phó Bí thư'));
     await tg.waitForText(admin.id, 'Vai trò: Phó Bí thư');
-  });
+  }, 60_000);
   afterAll(async () => {
     await w?.close();
   });
@@ -84,7 +84,7 @@ describe('meetings: check-in by button and by code, late, close (Zalo + Telegram
     // Pressing twice changes nothing.
     tg.clickButton(t1, p1, button(p1, 'Điểm danh'));
     await tg.waitForText(t1.id, 'đã điểm danh');
-  });
+  }, 60_000);
 
   it('switches to code mode: the secretary shows a rotating code, members send it on both channels; wrong codes and buttons are refused', async () => {
     const { tg, zalo } = w;

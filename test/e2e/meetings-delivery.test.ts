@@ -39,7 +39,7 @@ describe('meetings: a broadcast through the outbox survives 429, a restart and a
       }
     });
     w.tg.blockUser(blocked.id);
-  });
+  }, 60_000);
   afterAll(async () => {
     await w?.close();
   });
@@ -85,7 +85,7 @@ describe('meetings: a broadcast through the outbox survives 429, a restart and a
     const retried = tg.calls.filter((c) => isInvite(c) && c.params.chat_id === first.params.chat_id);
     expect(retried).toHaveLength(1);
     expect((retried[0] as SentCall).at - first.at).toBeGreaterThanOrEqual(1000);
-  });
+  }, 60_000);
 
   it('lists a member who blocked the bot as unreachable for the secretary', async () => {
     const { tg } = w;

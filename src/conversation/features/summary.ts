@@ -1,6 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
-import { parseRange, periodKinds, periodOf, type PeriodKind, type SummaryPeriod } from '../../domain/summary.js';
-import { formulaText, scorecardText, summaryText } from '../../reports/summary-text.js';
+import { dmy, parseRange, periodKinds, periodOf, type PeriodKind, type SummaryPeriod } from '../../domain/summary.js';
+import { buildSummaryChart } from '../../reports/chart.js';
+import { buildSummaryReport, buildSummaryWorkbook, fileBase } from '../../reports/summary-files.js';
+import { formulaText, rollupText, scorecardText, summaryText } from '../../reports/summary-text.js';
 import type { SummaryService } from '../../services/summary.js';
 import type { Ctx, Feature } from '../context.js';
 import { choice, type Choice } from '../message.js';
@@ -33,6 +35,8 @@ export function summaryFeature(deps: SummaryFeatureDeps): Feature {
 
   function start(ctx: Ctx, args: string): Promise<void> | void {
     if (!requirePrivate(ctx)) return;
+    // Bot admins (the superior committee) without a leading role anywhere get the roll-up of every cell.
+    if (ctx.caller.isAdmin && ctx.picked === null && !leadsACell(ctx)) return pickRollup(ctx);
     return withCell(ctx, 'tongket', leaders, (cellId) => {
       const typed = args.trim();
       if (typed) {
@@ -47,11 +51,21 @@ export function summaryFeature(deps: SummaryFeatureDeps): Feature {
     });
   }
 
+  function leadsACell(ctx: Ctx): boolean {
+    return ctx.deps.services.cells.cellsOf(ctx.caller.personId).some((c) => c.status === 'active' && (leaders as readonly string[]).includes(c.role));
+  }
+
+  function pickRollup(ctx: Ctx): void {
+    const rows: Choice[][] = periodKinds.map((k) => [choice(ctx.t(`summary.periods.${k}`), `tk:a:${k}`)]);
+    ctx.reply({ text: ctx.t('summary.rollup.pick'), choices: rows });
+  }
+
   function pick(ctx: Ctx, cellId: number): void {
     // Asking for the period already checks the caller may read the summary.
     summary.view(ctx.caller, cellId, periodOf('month', summary.today(cellId)));
     const rows: Choice[][] = periodKinds.map((k) => [choice(ctx.t(`summary.periods.${k}`), `tk:p:${cellId}:${k}`)]);
     rows.push([choice(ctx.t('summary.periods.range'), `tk:r:${cellId}`)]);
+    if (ctx.caller.isAdmin) rows.push([choice(ctx.t('summary.rollupButton'), 'tk:a')]);
     ctx.reply({ text: ctx.t('summary.pickPeriod'), choices: rows });
   }
 
@@ -61,15 +75,24 @@ export function summaryFeature(deps: SummaryFeatureDeps): Feature {
     const p = pack(period);
     ctx.reply({
       text: summaryText(ctx.t, cs),
-      choices: [[choice(ctx.t('summary.scorecardButton'), `tk:s:${cellId}:${p}`)], [choice(ctx.t('summary.formulaButton'), `tk:f:${cellId}`)]],
+      choices: [[choice(ctx.t('summary.scorecardButton'), `tk:s:${cellId}:${p}`)], [choice(ctx.t('summary.filesButton'), `tk:x:${cellId}:${p}`), choice(ctx.t('summary.chartButton'), `tk:c:${cellId}:${p}`)], [choice(ctx.t('summary.formulaButton'), `tk:f:${cellId}`)]],
     });
   }
 
   return {
     commands: { tongket: start },
     actions: {
-      tk: (ctx, parts) => {
+      tk: async (ctx, parts) => {
         const [op, cellPart, a, b] = parts;
+        if (op === 'a') {
+          if (!cellPart) return pickRollup(ctx);
+          if (!periodKinds.includes(cellPart as PeriodKind)) throw new DomainError('SUMMARY.BAD_PERIOD');
+          // The roll-up's periods follow the default time zone: cells of one deployment share it.
+          const today = summary.todayDefault();
+          const period = periodOf(cellPart as PeriodKind, today);
+          ctx.reply({ text: rollupText(ctx.t, summary.rollup(ctx.caller, period), period) });
+          return;
+        }
         const cellId = parseId(cellPart);
         switch (op) {
           case 'p': {
@@ -87,6 +110,30 @@ export function summaryFeature(deps: SummaryFeatureDeps): Feature {
             const period = unpack(a, b);
             const cs = summary.view(ctx.caller, cellId, period);
             ctx.reply({ text: scorecardText(ctx.t, cs, summary.scorecard(ctx.caller, cellId, period, ctx.t)) });
+            return;
+          }
+          case 'x': {
+            const period = unpack(a, b);
+            const cs = summary.view(ctx.caller, cellId, period);
+            const card = summary.scorecard(ctx.caller, cellId, period, ctx.t);
+            const [xlsx, docx] = await Promise.all([buildSummaryWorkbook(ctx.t, cs), buildSummaryReport(ctx.t, cs, card)]);
+            const base = fileBase(cs);
+            ctx.reply({
+              text: ctx.t('summary.files.caption', { from: dmy(period.from), to: dmy(period.to) }),
+              attachments: [
+                { kind: 'document', filename: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: xlsx },
+                { kind: 'document', filename: `${base}.docx`, mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', data: docx },
+              ],
+            });
+            return;
+          }
+          case 'c': {
+            const period = unpack(a, b);
+            const cs = summary.view(ctx.caller, cellId, period);
+            ctx.reply({
+              text: ctx.t('summary.chart.caption', { from: dmy(period.from), to: dmy(period.to) }),
+              attachments: [{ kind: 'photo', filename: `${fileBase(cs)}.png`, mime: 'image/png', data: buildSummaryChart(ctx.t, cs) }],
+            });
             return;
           }
           case 'f':

@@ -1,4 +1,4 @@
-/* global document, window, fetch, localStorage, location, Intl, setTimeout, clearTimeout, URL */
+/* global document, window, fetch, localStorage, location, setTimeout, clearTimeout, URL, URLSearchParams */
 /**
  * The playground page: plain JavaScript, no build step, nothing loaded from elsewhere.
  * It shows what the Telegram and Zalo emulators hold for each chat, and sends what a person
@@ -94,6 +94,13 @@
         const q = new URLSearchParams({ lang: ui.lang });
         if (ui.version) q.set('v', ui.version);
         const res = await fetch(`/api/state?${q}`);
+        if (res.status === 503) {
+          // Starting over: the new sample cell is on its way.
+          $('notice').dataset.offline = '1';
+          notice(t('errors.resetting'), true);
+          await new Promise((r) => setTimeout(r, 300));
+          continue;
+        }
         if (!res.ok) throw new Error('offline');
         const state = await res.json();
         if ($('notice').dataset.offline) {
@@ -394,7 +401,7 @@
     $('private-note').textContent = t('zaloNote');
     $('private-input').placeholder = t('typeAs', { name: p.fullName });
     $('private-input').maxLength = p.channel === 'zalo' ? 2000 : 4096;
-    renderMessages($('private-messages'), chat, p.key, 'emptyChat');
+    renderMessages($('private-messages'), chat, p.key, state.restored ? 'emptyChatRestored' : 'emptyChat');
   }
 
   function renderGroup(state) {
@@ -432,7 +439,7 @@
     { id: 'reminders', done: 'reminded', actions: [{ move: 'day' }, { move: 'meeting' }] },
     { id: 'checkin', done: 'checkedIn', actions: [{ choose: 'lan' }] },
     { id: 'close', done: 'closed', actions: [{ choose: 'hung' }, { move: 'hour' }] },
-    { id: 'tongket', done: null, actions: [{ choose: 'hung' }, { fill: '/tongket' }] },
+    { id: 'tongket', done: 'tongket', actions: [{ choose: 'hung' }, { fill: '/tongket' }] },
   ];
 
   function renderTour(state) {

@@ -1,13 +1,39 @@
 import { and, eq, gte, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db.js';
-import { assignments, duesCharges, duesPayments, exemptions, feedbackItems, feedbackOpen, meetingAttendees, meetings, members, pledges, reviewSeasons, selfReviews } from '../schema/index.js';
+import type Database from 'better-sqlite3';
+import type { Db, Store } from '../db.js';
+import { assignments, exemptions, feedbackItems, feedbackOpen, meetings, members, pledges, reviewSeasons, selfReviews } from '../schema/index.js';
 
 /**
  * Read-only queries behind /tongket. Returns counts and facts only: never a note, a comment's text,
  * a self-criticism, a pledge's content or anything that could tell who wrote anonymous feedback.
  */
 export class SummaryRepo {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+  /** The hot queries of a summary (hundreds to thousands of rows) as prepared statements, built once. */
+  private readonly hot: { attendees: Database.Statement; charges: Database.Statement };
+
+  constructor(store: Store) {
+    this.db = store.db;
+    this.hot = {
+      attendees: store.sqlite.prepare(
+        `SELECT a.meeting_id AS meetingId, a.member_id AS memberId, a.membership AS membership, a.expected AS expected, a.status AS status
+           FROM meetings m INDEXED BY meetings_cell_id_starts_at_idx CROSS JOIN meeting_attendees a ON a.meeting_id = m.id
+          WHERE m.cell_id = ? AND m.status = 'closed' AND m.kind != 'committee' AND m.starts_at >= ? AND m.starts_at < ?`,
+      ),
+      charges: store.sqlite.prepare(
+        `SELECT c.member_id AS memberId, c.month AS month, c.due AS due,
+                COALESCE((SELECT sum(p.amount) FROM dues_payments p WHERE p.member_id = c.member_id AND p.month = c.month AND p.status = 'confirmed'), 0) AS paid
+           FROM dues_charges c
+          WHERE c.cell_id = ? AND c.month >= ? AND c.month <= ?`,
+      ),
+    };
+  }
+
+  /** Attendance rows of the held cell meetings in [fromMs, toMs) (same meetings as `heldMeetings`). */
+  heldAttendees(cellId: number, fromMs: number, toMs: number): { meetingId: number; memberId: number; membership: 'full' | 'probationary'; expected: boolean; status: string | null }[] {
+    const rows = this.hot.attendees.all(cellId, fromMs, toMs) as { meetingId: number; memberId: number; membership: 'full' | 'probationary'; expected: number; status: string | null }[];
+    return rows.map((r) => ({ meetingId: r.meetingId, memberId: r.memberId, membership: r.membership, expected: r.expected === 1, status: r.status }));
+  }
 
   /** Everyone who was ever admitted (active or left), with their exemptions. */
   members(cellId: number): { id: number; fullName: string; membership: 'full' | 'probationary'; status: 'active' | 'left'; joinedOn: string | null; leftOn: string | null; exemptions: { from: string; to: string | null }[] }[] {
@@ -39,37 +65,18 @@ export class SummaryRepo {
     return rows.flatMap((r) => (r.kind === 'committee' ? [] : [{ id: r.id, kind: r.kind, withThematic: r.withThematic, startsAt: r.startsAt }]));
   }
 
-  attendees(meetingIds: number[]): { meetingId: number; memberId: number; membership: 'full' | 'probationary'; expected: boolean; status: string | null }[] {
-    if (meetingIds.length === 0) return [];
-    return this.db
-      .select({ meetingId: meetingAttendees.meetingId, memberId: meetingAttendees.memberId, membership: meetingAttendees.membership, expected: meetingAttendees.expected, status: meetingAttendees.status })
-      .from(meetingAttendees)
-      .where(inArray(meetingAttendees.meetingId, meetingIds))
-      .all();
-  }
 
   /** Charges of months in [fromMonth, toMonth] with the confirmed amount paid for each. */
   charges(cellId: number, fromMonth: string, toMonth: string): { memberId: number; month: string; due: number | null; paid: number }[] {
-    const due = this.db
-      .select({ memberId: duesCharges.memberId, month: duesCharges.month, due: duesCharges.due })
-      .from(duesCharges)
-      .where(and(eq(duesCharges.cellId, cellId), gte(duesCharges.month, fromMonth), lte(duesCharges.month, toMonth)))
-      .all();
-    const paid = this.db
-      .select({ memberId: duesPayments.memberId, month: duesPayments.month, amount: sql<number>`sum(${duesPayments.amount})` })
-      .from(duesPayments)
-      .where(and(eq(duesPayments.cellId, cellId), eq(duesPayments.status, 'confirmed'), gte(duesPayments.month, fromMonth), lte(duesPayments.month, toMonth)))
-      .groupBy(duesPayments.memberId, duesPayments.month)
-      .all();
-    const paidBy = new Map(paid.map((p) => [`${p.memberId}:${p.month}`, Number(p.amount)]));
-    return due.map((c) => ({ memberId: c.memberId, month: c.month, due: c.due, paid: paidBy.get(`${c.memberId}:${c.month}`) ?? 0 }));
+    return this.hot.charges.all(cellId, fromMonth, toMonth) as { memberId: number; month: string; due: number | null; paid: number }[];
   }
 
-  assignments(cellId: number, from: string, to: string): { memberId: number; deadline: string; status: 'open' | 'accepted' | 'blocked' | 'done' | 'confirmed' | 'cancelled'; doneOn: string | null }[] {
+  assignments(cellId: number, from: string, to: string): { memberId: number; title: string; criterion: number; deadline: string; status: 'open' | 'accepted' | 'blocked' | 'done' | 'confirmed' | 'cancelled'; doneOn: string | null }[] {
     return this.db
-      .select({ memberId: assignments.memberId, deadline: assignments.deadline, status: assignments.status, doneOn: assignments.doneOn })
+      .select({ memberId: assignments.memberId, title: assignments.title, criterion: assignments.criterion, deadline: assignments.deadline, status: assignments.status, doneOn: assignments.doneOn })
       .from(assignments)
       .where(and(eq(assignments.cellId, cellId), gte(assignments.deadline, from), lte(assignments.deadline, to)))
+      .orderBy(assignments.deadline, assignments.id)
       .all();
   }
 
