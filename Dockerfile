@@ -15,6 +15,10 @@ RUN npm run build \
 
 # ---- runtime: compiled JS, production node_modules, SQL migrations and locale files
 FROM node:20-bookworm-slim
+# Fonts with Vietnamese glyphs for the /tongket chart (Liberation renders the stacked accents right).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-liberation fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/chibo.db
 WORKDIR /app

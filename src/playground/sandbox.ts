@@ -156,9 +156,11 @@ export class Sandbox {
     if (kind === 'hour') return now + HOUR_MS;
     if (kind === 'day') return now + 24 * HOUR_MS;
     if (kind === 'meeting') {
-      const next = this.nextMeetingAt();
-      if (next === null) throw new PlaygroundRefusal('noMeeting');
-      return next;
+      // When its check-in opens (members who check in then are on time), or its start once that has passed.
+      const next = this.meetings.scheduledInCell(this.cellId, now + 1)[0];
+      if (!next) throw new PlaygroundRefusal('noMeeting');
+      const opens = next.startsAt - this.app.core.services.settings.of(next.cellId).meetings.checkInBeforeMinutes * MINUTE_MS;
+      return opens > now ? opens : next.startsAt;
     }
     return sameTimeNextMonth(now, this.timezone);
   }

@@ -26,7 +26,7 @@ export async function startBot(env: Record<string, string>): Promise<BotProcess>
   proc.stderr?.on('data', collect);
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   await new Promise<void>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 60_000);
     const check = setInterval(() => {
       if (logs.some((l) => l.includes('"bot started"'))) {
         clearInterval(check);

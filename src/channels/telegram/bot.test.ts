@@ -55,7 +55,7 @@ describe('MenuSync', () => {
   it('has a description in both languages for every command', () => {
     for (const locale of ['vi', 'en'] as const) {
       const t = translator.for(locale);
-      for (const c of ['start', 'trogiup', 'thanhvien', 'chibo', 'caidat', 'lienketkenh', 'kenh', 'ngonngu', 'huy', 'moi', 'lienket', 'nhatky']) {
+      for (const c of ['start', 'trogiup', 'thanhvien', 'chibo', 'caidat', 'lienketkenh', 'kenh', 'ngonngu', 'huy', 'moi', 'lienket', 'nhatky', 'dangphi', 'tongket']) {
         expect(t(`commandMenu.${c}`)).not.toBe(`commandMenu.${c}`);
       }
     }

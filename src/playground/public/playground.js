@@ -163,14 +163,24 @@
     return new Intl.DateTimeFormat(ui.lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ui.state.timezone, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(ms);
   }
 
+  /**
+   * This page's own address for a link, or null when it leads elsewhere. The bot's file links name
+   * 127.0.0.1; a page opened as localhost on the same port reaches them at its own origin.
+   */
+  function ownUrl(href) {
+    try {
+      const u = new URL(href, location.href);
+      if (u.origin === location.origin) return u.href;
+      if (['127.0.0.1', 'localhost'].includes(u.hostname) && u.port === location.port && u.protocol === location.protocol) return `${location.origin}${u.pathname}${u.search}`;
+    } catch {
+      /* not an address */
+    }
+    return null;
+  }
+
   /** A link is followed only when it stays on this page's own server (the bot's file links). */
   function link(text, href) {
-    let own = false;
-    try {
-      own = new URL(href, location.href).origin === location.origin;
-    } catch {
-      own = false;
-    }
+    const own = ownUrl(href);
     if (!own) {
       const span = document.createElement('span');
       span.className = 'extlink';
@@ -179,7 +189,7 @@
       return span;
     }
     const a = document.createElement('a');
-    a.href = href;
+    a.href = own;
     a.target = '_blank';
     a.rel = 'noopener';
     a.textContent = text;
@@ -255,7 +265,7 @@
     }
     if (m.photo) {
       const img = document.createElement('img');
-      img.src = m.photo;
+      img.src = ownUrl(m.photo) || '';
       img.alt = m.text || 'photo';
       img.className = 'photo';
       img.dataset.testid = 'photo';
