@@ -110,9 +110,8 @@ export class Router {
     if (inbound.chatKind !== 'private') return; // ordinary talk in a group is not for the bot
     if (this.isCancelWord(text)) return this.runCommand(ctx, 'huy', '');
     const inFlow = Boolean(ctx.conv?.flow && this.flows.has(ctx.conv.flow));
-    // A dialogue that asked for a number gets the number, not an old card's choice of that number.
-    if (inFlow && ctx.conv?.data.numeric === true && /^[\d.,\s%đ]+$/i.test(text)) return this.runFlow(ctx, text);
-    // Inside a dialogue only its own choices count; numbers of earlier cards wait until it ends.
+    // Inside a dialogue only its own choices count: a number that is none of them (a day, an
+    // amount) goes to the dialogue, never to an earlier card that happened to use that number.
     const chosen = this.choices.match(inbound.channel, inbound.chatId, text, { notices: !inFlow });
     if (chosen) return this.runAction(ctx, chosen);
     if (ctx.conv?.flow && this.flows.has(ctx.conv.flow)) return this.runFlow(ctx, text);

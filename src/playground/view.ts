@@ -25,6 +25,7 @@ export interface ViewMessage {
   id: string;
   /** 'bot', or the key of the person who wrote it. */
   from: string;
+  /** The person's name as the chat app shows it ('' for the bot: the page names it in its language). */
   sender: string;
   at: number;
   text: string;
@@ -117,7 +118,7 @@ function telegramMessage(m: Json, botId: number, keyOf: (id: number) => string, 
   const view: ViewMessage = {
     id: String(m.message_id),
     from: fromBot ? 'bot' : keyOf(from),
-    sender: fromBot ? 'Chi bộ 4 Tốt' : nameOf(from),
+    sender: fromBot ? '' : nameOf(from),
     at: Number(m.date) * 1000,
     text: str(m.text) || str(m.caption),
     entities: entitiesOf(m.entities ?? m.caption_entities),
@@ -129,7 +130,7 @@ function telegramMessage(m: Json, botId: number, keyOf: (id: number) => string, 
     if (isObj(largest)) view.photo = fileUrl(str(largest.file_id), false);
   }
   if (isObj(m.document)) {
-    view.document = { name: str(m.document.file_name) || 'tep', url: fileUrl(str(m.document.file_id), true), size: Number(m.document.file_size ?? 0), mime: str(m.document.mime_type) };
+    view.document = { name: str(m.document.file_name) || 'file', url: fileUrl(str(m.document.file_id), true), size: Number(m.document.file_size ?? 0), mime: str(m.document.mime_type) };
   }
   if (Array.isArray(m.new_chat_members) && m.new_chat_members.some((u) => isObj(u) && Number(u.id) === botId)) view.service = 'botJoined';
   return view;
@@ -139,7 +140,7 @@ function zaloMessage(m: ZaloMessage, person: CastMember): ViewMessage {
   return {
     id: m.id,
     from: m.from === 'bot' ? 'bot' : person.key,
-    sender: m.from === 'bot' ? 'Chi bộ 4 Tốt' : person.fullName,
+    sender: m.from === 'bot' ? '' : person.fullName,
     at: m.date,
     text: m.text ?? m.caption ?? (m.sticker ? '🙂' : ''),
     entities: [],

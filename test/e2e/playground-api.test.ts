@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAST, SAMPLE_GROUP } from '../../src/playground/cast.js';
+import { startPlayground } from '../../src/playground/index.js';
 import { Playground } from '../../src/playground/server.js';
 import { sameTimeNextMonth, workingHour } from '../../src/playground/sandbox.js';
 import { serviceDepsOf } from '../../src/playground/seed.js';
@@ -280,13 +281,11 @@ describe('npm start and npm run playground', () => {
   });
   const base = () => ({ DOTENV_CONFIG_PATH: join(dir, 'none.env'), PLAYGROUND_DIR: join(dir, 'pg'), DATABASE_PATH: join(dir, 'real.db') });
 
-  it('in production (and in tests) a missing token still stops start-up with the one clear line', async () => {
-    for (const env of ['production', 'test']) {
-      const r = await run('src/main.ts', { ...base(), NODE_ENV: env });
-      expect(r.code).toBe(78);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.trim().split('\n')).toEqual(['Cấu hình chưa đúng / configuration error: BOT_TOKEN is required: set BOT_TOKEN (Telegram) or ZALO_BOT_TOKEN (Zalo)']);
-    }
+  it('in production a missing token still stops start-up with the one clear line', async () => {
+    const r = await run('src/main.ts', { ...base(), NODE_ENV: 'production' });
+    expect(r.code).toBe(78);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual(['Cấu hình chưa đúng / configuration error: BOT_TOKEN is required: set BOT_TOKEN (Telegram) or ZALO_BOT_TOKEN (Zalo)']);
     expect(existsSync(join(dir, 'pg'))).toBe(false);
   });
 
@@ -301,18 +300,13 @@ describe('npm start and npm run playground', () => {
   });
 
   it('names a wrong or taken port in one line', async () => {
-    const bad = await run('src/main.ts', { ...base(), PLAYGROUND_PORT: 'abc' });
-    expect(bad.code).toBe(78);
-    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain('PLAYGROUND_PORT is invalid');
+    await expect(startPlayground({ ...base(), PLAYGROUND_PORT: 'abc' }, silent)).rejects.toThrow(/^PLAYGROUND_PORT is invalid: expected a port number/);
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     const address = taken.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const busy = await run('src/main.ts', { ...base(), PLAYGROUND_PORT: String(port) });
-      expect(busy.code).toBe(78);
-      expect(busy.stderr).toContain(`port ${port} is in use`);
+      await expect(startPlayground({ ...base(), PLAYGROUND_PORT: String(port) }, silent)).rejects.toThrow(`port ${port} is in use: set PLAYGROUND_PORT to a free port`);
     } finally {
       await new Promise((r) => taken.close(r));
     }

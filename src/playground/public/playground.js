@@ -260,7 +260,7 @@
     if (chat.kind === 'group' && !mine) {
       const who = document.createElement('div');
       who.className = 'sender';
-      who.textContent = m.sender === 'Chi bộ 4 Tốt' ? t('botName') : m.sender;
+      who.textContent = m.from === 'bot' ? t('botName') : m.sender;
       bubble.append(who);
     }
     if (m.photo) {
@@ -327,7 +327,14 @@
     return li;
   }
 
+  /** What each message list shows now, by the list's id. */
+  const shown = new Map();
+
   function renderMessages(list, chat, viewer, emptyKey) {
+    // Unchanged messages are left alone, so a selection or a half-read scroll position survives.
+    const signature = JSON.stringify([ui.lang, viewer, emptyKey, chat.id, chat.messages]);
+    if (shown.get(list.id) === signature) return;
+    shown.set(list.id, signature);
     const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     const items = [];
     let day = null;
