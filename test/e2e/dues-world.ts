@@ -6,7 +6,6 @@
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'vitest';
@@ -18,7 +17,8 @@ import { DuesService } from '../../src/services/dues.js';
 import { openStore } from '../../src/store/db.js';
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
 import type { ZaloCall, ZaloUser } from '../fakes/zalo.js';
-import { admin, button, startWorld, textOf, type World } from './harness.js';
+import { admin, button, freePort, startWorld, textOf, type World } from './harness.js';
+export { freePort };
 
 const root = resolve(import.meta.dirname, '../..');
 export type Channel = 'telegram' | 'zalo';
@@ -90,16 +90,7 @@ export function zaloChat(w: World, user: ZaloUser, name: string): Chat {
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => done(port));
-    });
-  });
-}
+
 
 /** Runs the operator CLI as a second process against the same database and fake APIs. */
 export function cli(w: World, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

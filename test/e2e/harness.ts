@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -160,4 +161,16 @@ export async function joinOnTelegram(w: World, user: FakeUser, code: string): Pr
   const card = await tg.waitForText(admin.id, `Yêu cầu tham gia`);
   tg.clickButton(admin, card, button(card, 'Duyệt'));
   await tg.waitForText(user.id, 'Chúc mừng');
+}
+
+/** A free TCP port on loopback, for a bot HTTP server the test talks to. */
+export async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => done(port));
+    });
+  });
 }

@@ -1,19 +1,8 @@
 import Database from 'better-sqlite3';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
-import { admin, createCell, numberOf, startBot, startWorld, type World } from './harness.js';
+import { admin, createCell, freePort, numberOf, startBot, startWorld, type World } from './harness.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('webhook mode: secrets checked, both channels on one HTTP server', () => {
   let w: World;

@@ -1,16 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, createCell, freePort, numberOf, startWorld, textOf, type World } from './harness.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 async function zaloSecretary(w: World) {
   w.tg.sendText(admin, '/lienketkenh');
