@@ -1,9 +1,9 @@
+// Lives under test/ because it drives the emulator with the real Telegraf client, which only the Telegram adapter may import in src/.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The emulator is checked against the real client library the bot uses.
-// eslint-disable-next-line no-restricted-imports
 import { Telegraf, Telegram } from 'telegraf';
-import { startFakeTelegram } from './telegram.js';
-import type { FakeTelegram, FakeUser, SentCall } from './telegram.js';
+import { startFakeTelegram } from '../../src/emulators/telegram.js';
+import type { FakeTelegram, FakeUser, SentCall } from '../../src/emulators/telegram.js';
 
 interface ApiReply { ok: boolean; result?: unknown; error_code?: number; description?: string; parameters?: Record<string, unknown> }
 
