@@ -24,6 +24,7 @@ import { MeetingService } from '../src/services/meetings.js';
 import { openStore } from '../src/store/db.js';
 import { MeetingRepo } from '../src/store/repos/meetings.js';
 import { startFakeTelegram } from '../test/fakes/telegram.js';
+import { runRosterBench } from './roster.js';
 import { runSummaryBench } from './summary.js';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 2000);
@@ -168,13 +169,19 @@ async function main(): Promise<void> {
   }
 }
 
-// BENCH=meetings or BENCH=summary runs one of them; by default both, one after the other.
+// BENCH=meetings, BENCH=summary or BENCH=roster runs one of them; by default all, one after the other.
 const only = process.env.BENCH;
-(only === 'summary' ? Promise.resolve() : main())
+if (only === 'roster') {
+  void runRosterBench().then((ok) => {
+    if (!ok) process.exitCode = 1;
+  });
+} else (only === 'summary' ? Promise.resolve() : main())
   .then(async () => {
     if (only === 'meetings') return;
     const ok = await runSummaryBench();
     if (!ok) process.exitCode = 1;
+    if (only === 'summary') return;
+    if (!(await runRosterBench())) process.exitCode = 1;
   })
   .catch((err: unknown) => {
     console.error(err);

@@ -62,16 +62,19 @@ CREATE TABLE `invites` (
 	`hint` text NOT NULL,
 	`created_by` integer NOT NULL,
 	`max_uses` integer,
+	`member_id` integer,
 	`uses` integer DEFAULT 0 NOT NULL,
 	`expires_at` integer NOT NULL,
 	`revoked_at` integer,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`cell_id`) REFERENCES `cells`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`created_by`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE restrict
+	FOREIGN KEY (`created_by`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE restrict,
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `invites_code_hash_idx` ON `invites` (`code_hash`);--> statement-breakpoint
 CREATE INDEX `invites_cell_id_idx` ON `invites` (`cell_id`);--> statement-breakpoint
+CREATE INDEX `invites_member_id_idx` ON `invites` (`member_id`);--> statement-breakpoint
 CREATE TABLE `members` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`cell_id` integer NOT NULL,
@@ -85,6 +88,7 @@ CREATE TABLE `members` (
 	`collects_dues` integer DEFAULT false NOT NULL,
 	`review_form` text DEFAULT '2A' NOT NULL,
 	`dues_category` text DEFAULT 'insured' NOT NULL,
+	`party_group` text,
 	`invite_id` integer,
 	`joined_on` text,
 	`left_on` text,
@@ -528,3 +532,21 @@ CREATE TABLE `residence_exemptions` (
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`cell_id`) REFERENCES `cells`(`id`) ON UPDATE no action ON DELETE cascade
 );
+--> statement-breakpoint
+CREATE TABLE `roster_imports` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`cell_id` integer NOT NULL,
+	`imported_by` integer,
+	`file_name` text NOT NULL,
+	`status` text DEFAULT 'preview' NOT NULL,
+	`rows` text NOT NULL,
+	`resolutions` text NOT NULL,
+	`created` integer DEFAULT 0 NOT NULL,
+	`changed` integer DEFAULT 0 NOT NULL,
+	`unchanged` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`decided_at` integer,
+	FOREIGN KEY (`cell_id`) REFERENCES `cells`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `roster_imports_cell_id_idx` ON `roster_imports` (`cell_id`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { InboundDispatcher } from './channels/dispatch.js';
-import { createTelegraf, MenuSync, wireTelegram } from './channels/telegram/bot.js';
+import { createTelegraf, downloadTelegramFile, MenuSync, wireTelegram } from './channels/telegram/bot.js';
 import { TelegramTransport } from './channels/telegram/transport.js';
 import type { Transport } from './channels/types.js';
 import { zaloCapabilities } from './channels/zalo/capabilities.js';
@@ -83,7 +83,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   const secret = config.LINK_SECRET ?? createHash('sha256').update(`${config.BOT_TOKEN ?? ''}|${config.ZALO_BOT_TOKEN ?? ''}|files`).digest('hex');
   const files = new FileLinks(store.db, secret, config.PUBLIC_BASE_URL ?? null, clock);
   const channels: ChannelInfo = { telegramUsername: null, zaloName: null, publicBaseUrl: config.PUBLIC_BASE_URL ?? null };
-  const core: CoreDeps = { services, repos, clock, translator, channels, links: files };
+  const core: CoreDeps = { services, repos, clock, translator, channels, links: files, downloads: {} };
   const choices = new ChoiceBook(repos.conversations, clock);
   const modules = buildModules({ store, config, clock, log, core, serviceDeps });
   const router = new Router(core, choices, log, modules.features, commandAliases);
@@ -97,6 +97,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     const sender = new OutboxSender(transport, repos.outbox, repos.people, choices, translator, clock, log.child({ channel: transport.channel }), quota);
     senders[transport.channel] = sender;
     channels.canDelete = { ...channels.canDelete, [transport.channel]: transport.capabilities.deletes === true };
+    channels.receivesDocuments = { ...channels.receivesDocuments, [transport.channel]: transport.capabilities.receivesDocuments };
     return new InboundDispatcher(router, transport, repos.outbox, clock, log, () => sender.wake(), quota, sender.pacer);
   };
 
@@ -104,6 +105,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     const bot = createTelegraf(config.BOT_TOKEN, config.TELEGRAM_API_ROOT);
     const dispatcher = makeSender(new TelegramTransport(bot.telegram, translator, files), null);
     wireTelegram(bot, () => dispatcher, log.child({ channel: 'telegram' }));
+    core.downloads.telegram = (ref) => downloadTelegramFile(bot.telegram, ref);
     starters.push(async () => {
       bot.botInfo = await bot.telegram.getMe();
       channels.telegramUsername = bot.botInfo.username;

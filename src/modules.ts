@@ -7,6 +7,9 @@ import { cellsFeature } from './conversation/features/cells.js';
 import { invitesFeature } from './conversation/features/invites.js';
 import { linkFeature } from './conversation/features/link.js';
 import { membersFeature } from './conversation/features/members.js';
+import { rosterFeature } from './conversation/features/roster.js';
+import { rosterVocabulary } from './reports/roster-files.js';
+import { RosterService } from './services/roster.js';
 import { settingsFeature } from './conversation/features/settings.js';
 import { duesFeature, duesNotices } from './conversation/features/dues.js';
 import { DuesCycle } from './services/dues-cycle.js';
@@ -71,10 +74,16 @@ export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Jo
   // Indicators beside each 4 Tốt criterion (monthly check, /tongket): each feature adds its sources here (see src/services/indicators.ts).
   const indicators = new IndicatorRegistry(_deps.log.child({ feature: 'indicators' }));
 
+  const dues = new DuesService(_deps.serviceDeps, _deps.core.services.access, _deps.core.services.settings);
+  // The member roll from a spreadsheet (issue 10): import with preview, personal invites, export.
+  {
+    const { serviceDeps, core } = _deps;
+    const vocabulary = rosterVocabulary(core.translator);
+    features.push(rosterFeature({ roster: new RosterService(serviceDeps, core.services.access, core.services.settings, dues, vocabulary), vocabulary }));
+  }
   // Party dues (issue 4): amounts, declarations and confirmation, the monthly cycle, ledger and report.
   {
     const { serviceDeps, core } = _deps;
-    const dues = new DuesService(serviceDeps, core.services.access, core.services.settings);
     features.push(duesFeature(dues, new DuesReports(serviceDeps, dues)));
     const cycle = new DuesCycle(serviceDeps, dues, core.services.settings, core.services.notifier, duesNotices);
     jobs.push({

@@ -12,6 +12,8 @@ export interface Capabilities {
   edits: boolean;
   groups: boolean;
   documents: boolean;
+  /** People can send the bot a document (a spreadsheet to import). */
+  receivesDocuments: boolean;
   photos: 'upload' | 'url';
   commandMenu: boolean;
   textLimit: number;

@@ -3,8 +3,8 @@
  * problems go to stderr. Exit codes: 0 ok, 1 a check or job failed, 2 bad input, 78 bad config.
  */
 import { config as loadDotenv } from 'dotenv';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildServices, createApp } from '../app.js';
@@ -18,6 +18,11 @@ import { checkCellName, checkFullName } from '../domain/names.js';
 import type { Logger } from '../logger.js';
 import { backupTo, openStore, storeStatus, type Store } from '../store/db.js';
 import type { ChannelName } from '../store/repos/people.js';
+import type { MemberRow } from '../store/repos/members.js';
+import { readRosterFile, rosterVocabulary } from '../reports/roster-files.js';
+import { appliedText, candidateText, previewText, problemsText } from '../reports/roster-text.js';
+import { DuesService } from '../services/dues.js';
+import { operatorImporter, RosterService } from '../services/roster.js';
 
 const USAGE = `Chi bộ 4 Tốt: công cụ quản trị / operator CLI
 
@@ -27,6 +32,8 @@ Usage: npm run cli -- <command> [options]
   cell:create --name "…" --superior "…" --secretary "Họ Tên" (--telegram <userId> | --zalo <userId>)
                                   tạo chi bộ và Bí thư / create a cell with its secretary
   cell:list                       liệt kê chi bộ / list cells
+  members:import <file> --cell <id> [--dry-run] [--match <row>=<memberId>]
+                                  nhập danh sách đảng viên từ Excel/CSV (xem trước với --dry-run) / import the member roll
   backup <file>                   sao lưu cơ sở dữ liệu (an toàn khi bot đang chạy) / online database backup
   jobs:run [--at <ISO time>] [--dry-run]
                                   chạy việc định kỳ một lần / run the scheduled jobs once
@@ -171,6 +178,57 @@ async function cellList(config: Config, args: string[]): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// the member roll
+
+/** `members:import <file> --cell <id> [--dry-run] [--match <row>=<memberId>]…`: the same checks and preview as in chat. */
+async function membersImport(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { cell: { type: 'string' }, 'dry-run': { type: 'boolean' }, match: { type: 'string', multiple: true } }, allowPositionals: true });
+  const [file, ...rest] = positionals;
+  if (!file || rest.length > 0 || !values.cell || !/^\d+$/.test(values.cell)) throw new UsageError('usage: members:import <file> --cell <id> [--dry-run] [--match <dòng/row>=<memberId>]');
+  if (!existsSync(file)) throw new UsageError(`không thấy tệp / no such file: ${file}`);
+  const cellId = Number(values.cell);
+  const store = openStore(config.DATABASE_PATH);
+  try {
+    const { services, deps, translator } = buildServices(store, config, systemClock, {});
+    const cell = services.cells.get(cellId);
+    const vocabulary = rosterVocabulary(translator);
+    const roster = new RosterService(deps, services.access, services.settings, new DuesService(deps, services.access, services.settings), vocabulary);
+    const t = translator.for(cell.locale ?? config.DEFAULT_LOCALE);
+    const name = basename(file);
+    const outcome = roster.preview(operatorImporter, cellId, await readRosterFile(readFileSync(file), name, vocabulary), name);
+    if (!outcome.ok) {
+      out(problemsText(t, name, outcome.problems));
+      return 1;
+    }
+    let preview = outcome.preview;
+    for (const m of values.match ?? []) {
+      const [line, id] = m.split('=').map(Number);
+      if (!Number.isInteger(line) || !Number.isInteger(id)) throw new UsageError(`--match ${m}: cần <dòng>=<id> / expects <row>=<memberId>`);
+      preview = roster.resolve(operatorImporter, preview.importId, line as number, id as number);
+    }
+    out(previewText(t, preview));
+    const ambiguous = preview.plan.rows.flatMap((r) => (r.kind === 'ambiguous' ? [r] : []));
+    if (ambiguous.length > 0 || values['dry-run']) roster.cancel(operatorImporter, preview.importId);
+    if (ambiguous.length > 0) {
+      for (const r of ambiguous) {
+        out(t('roster.ambiguous', { line: r.row.line, name: r.row.fullName, count: r.candidates.length }));
+        for (const id of r.candidates) out(`  --match ${r.row.line}=${id}  ${candidateText(t, preview.members.get(id) as MemberRow)}`);
+        out(`  --match ${r.row.line}=0  ${t('roster.newPerson')}`);
+      }
+      return 2;
+    }
+    if (values['dry-run']) {
+      out('(--dry-run: chưa thay đổi gì / nothing changed)');
+      return 0;
+    }
+    out(appliedText(t, cell.name, roster.apply(operatorImporter, preview.importId)));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // backup and jobs
 
 async function backup(config: Config, args: string[]): Promise<number> {
@@ -220,6 +278,7 @@ const commands: Record<string, (config: Config, args: string[]) => Promise<numbe
   doctor,
   'cell:create': cellCreate,
   'cell:list': cellList,
+  'members:import': membersImport,
   backup,
   'jobs:run': jobsRun,
 };

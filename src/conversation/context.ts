@@ -32,6 +32,8 @@ export interface ChannelInfo {
   publicBaseUrl: string | null;
   /** Channels whose bot can delete messages in a private chat (its own and the person's), by their capabilities. */
   canDelete?: Partial<Record<Inbound['channel'], boolean>>;
+  /** Channels on which people can send the bot a document, by their capabilities. */
+  receivesDocuments?: Partial<Record<Inbound['channel'], boolean>>;
 }
 
 export interface CoreDeps {
@@ -42,6 +44,8 @@ export interface CoreDeps {
   channels: ChannelInfo;
   /** Lets channels that cannot receive files get them as expiring links. */
   links: { fileLink(cellId: number | null, filename: string, mime: string, data: Buffer): string | null };
+  /** Fetches a file a person sent (by the channel's reference), for channels that can receive them. */
+  downloads: Partial<Record<Inbound['channel'], (ref: string) => Promise<Buffer>>>;
 }
 
 /** One update being handled: who, where, in which language, and what to answer. */

@@ -20,7 +20,7 @@ export interface Inbound {
    * For media: the platform's own reference to the file (Telegram file_id, Zalo photo URL), never
    * its contents. A dialogue that asked for a file (flow data `acceptsFile: true`) receives it.
    */
-  file?: { kind: 'photo' | 'document'; ref: string };
+  file?: { kind: 'photo' | 'document'; ref: string; name?: string; size?: number };
 }
 
 /** Parses "/cmd@bot args" or a bare command word; returns null for ordinary text. */

@@ -8,6 +8,8 @@ const expectedTable: Record<PrivilegedAction, readonly Role[] | 'admin'> = {
   'cell.settings': ['secretary'],
   'invite.create': ['secretary', 'deputy'],
   'invite.revoke': ['secretary', 'deputy'],
+  'roster.import': ['secretary', 'deputy'],
+  'roster.export': ['secretary', 'deputy'],
   'join.decide': ['secretary', 'deputy'],
   'members.list': ['secretary', 'deputy', 'committee', 'member'],
   'member.edit': ['secretary', 'deputy'],

@@ -18,6 +18,8 @@ export const privilegedActions = [
   'cell.settings',
   'invite.create',
   'invite.revoke',
+  'roster.import',
+  'roster.export',
   'join.decide',
   'members.list',
   'member.edit',
@@ -67,6 +69,9 @@ export const permissionTable: Record<PrivilegedAction, readonly Role[] | 'admin'
   'cell.settings': ['secretary'],
   'invite.create': ['secretary', 'deputy'],
   'invite.revoke': ['secretary', 'deputy'],
+  // Importing can change roles and income bases only with those rights too (checked in RosterService).
+  'roster.import': ['secretary', 'deputy'],
+  'roster.export': ['secretary', 'deputy'],
   'join.decide': ['secretary', 'deputy'],
   'members.list': ['secretary', 'deputy', 'committee', 'member'],
   'member.edit': ['secretary', 'deputy'],

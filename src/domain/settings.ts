@@ -88,6 +88,12 @@ export const cellSettingsSchema = z.object({
       hour: z.number().int().min(0).max(23).default(8),
     })
     .prefault({}),
+  roster: z
+    .object({
+      /** Days a personal invite for an imported member stays valid. */
+      personalInviteDays: z.number().int().min(1).max(180).default(30),
+    })
+    .prefault({}),
   scorecard: z
     .object({
       /** Weights of the four criteria, out of 100 (configurable; provinces differ). */

@@ -59,6 +59,7 @@ export interface FakeTelegram {
   stats: { tooMany: number };
   sent(chatId?: number): SentCall[];
   sendText(user: FakeUser, text: string, chat?: FakeChat): object;
+  sendDocument(user: FakeUser, file: StoredFile, caption?: string): object;
   clickButton(user: FakeUser, message: SentCall, callbackData: string, chat?: FakeChat): object;
   addBotToGroup(user: FakeUser, chat: FakeChat): object;
   pushUpdate(update: Record<string, unknown>): void;
@@ -683,6 +684,15 @@ class FakeTelegramServer implements FakeTelegram {
     return this.enqueue({ message: this.newMessage(st, tgUser(user), { text, ...entities }) });
   }
 
+  /** The user sends a file (a spreadsheet, say) to the bot in their private chat. */
+  sendDocument(user: FakeUser, file: StoredFile, caption?: string): object {
+    const st = this.privateChat(user);
+    const id = `document-${this.nextFileId++}`;
+    this.files.set(id, file);
+    const document = { file_id: id, file_unique_id: `u-${id}`, file_name: file.filename, mime_type: file.mime, file_size: file.data.length };
+    return this.enqueue({ message: this.newMessage(st, tgUser(user), { document, ...(caption ? { caption } : {}) }) });
+  }
+
   clickButton(user: FakeUser, message: SentCall, callbackData: string, chat?: FakeChat): object {
     const chatId = chat?.id ?? chatOf(message);
     const stored = message.message_id === undefined ? undefined : this.chats.get(chatId)?.messages.get(message.message_id);
@@ -737,6 +747,8 @@ class FakeTelegramServer implements FakeTelegram {
     const id = str(p, 'file_id') ?? '';
     const file = this.file(id);
     if (!file) throw bad('wrong file_id or the file is temporarily unavailable');
+    // Bots may download files of up to 20 MB (Bot API, getFile).
+    if (file.data.length > 20 * 1024 * 1024) throw bad('file is too big');
     const ext = file.filename.includes('.') ? file.filename.slice(file.filename.lastIndexOf('.')) : '';
     return { file_id: id, file_unique_id: `u-${id}`, file_size: file.data.length, file_path: `${id.startsWith('photo') ? 'photos' : 'documents'}/${id}${ext}` };
   }

@@ -614,6 +614,17 @@ export class DuesService {
     });
   }
 
+  /**
+   * A basis written by a roll import. RosterService has already checked the importer's rights
+   * (secretary or dues collector, or the operator at the command line).
+   */
+  importBasis(member: MemberRow, input: BasisInput, actorPersonId: number | null): void {
+    const now = this.deps.clock.now();
+    this.repo.addBasis({ cellId: member.cellId, memberId: member.id, fromMonth: input.fromMonth, category: input.category, incomeBase: needsBase(input.category) ? input.incomeBase : null, fixedAmount: input.fixedAmount, createdBy: actorPersonId, createdAt: now });
+    this.recompute(member, input.fromMonth, now);
+    this.deps.repos.audit.record({ cellId: member.cellId, actorPersonId, action: 'dues.setBasis', targetMemberId: member.id, details: { from: input.fromMonth, category: input.category, incomeBase: input.incomeBase !== null, imported: true }, createdAt: now });
+  }
+
   /** Records an exemption or a hardship reduction with its decision; months it covers are worked out again. */
   addRelief(caller: Caller, memberId: number, input: ReliefInput): DuesReliefRow {
     const target = this.managedTarget(caller, memberId, 'dues.relief');

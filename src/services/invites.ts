@@ -70,7 +70,8 @@ export class InviteService {
     if (!cell) throw new DomainError('INVITE.NOT_FOUND');
     const existing = this.deps.repos.members.inCell(cell.id, personId);
     if (existing?.status === 'active') throw new DomainError('INVITE.ALREADY_MEMBER', { cell: cell.name });
-    if (existing?.status === 'pending') throw new DomainError('INVITE.ALREADY_PENDING', { cell: cell.name });
+    // A personal invite may replace a request still waiting: joinPersonal sets it aside.
+    if (existing?.status === 'pending' && invite.memberId === null) throw new DomainError('INVITE.ALREADY_PENDING', { cell: cell.name });
     return { invite, cell };
   }
 
@@ -97,6 +98,53 @@ export class InviteService {
       repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'join.request', targetMemberId: member.id, createdAt: now });
       return member;
     });
+  }
+
+  /** A personal invite's member, while the invite can still be used and the member still waits for their person. */
+  personalTarget(invite: InviteRow): MemberRow {
+    const problem = inviteProblem(invite, this.deps.clock.now());
+    if (problem) throw new DomainError(problem);
+    const target = invite.memberId === null ? undefined : this.deps.repos.members.get(invite.memberId);
+    if (!target || target.status !== 'active') throw new DomainError('INVITE.NOT_FOUND');
+    if (this.deps.repos.people.accountsOf(target.personId).length > 0) throw new DomainError('INVITE.USED_UP');
+    return target;
+  }
+
+  /**
+   * "Đúng": the person becomes the imported member, already approved, with every imported field.
+   * A row they had in the cell before (a request, a past membership) keeps its history apart.
+   */
+  joinPersonal(personId: number, inviteId: number): MemberRow {
+    const { repos, store, clock } = this.deps;
+    return store.db.transaction(() => {
+      const invite = repos.invites.get(inviteId);
+      if (!invite || invite.memberId === null) throw new DomainError('INVITE.NOT_FOUND');
+      const target = this.personalTarget(invite);
+      const existing = repos.members.inCell(invite.cellId, personId);
+      if (existing?.status === 'active') throw new DomainError('INVITE.ALREADY_MEMBER', { cell: repos.cells.get(invite.cellId)?.name ?? '' });
+      if (!repos.invites.useOnce(invite.id)) throw new DomainError('INVITE.USED_UP');
+      const now = clock.now();
+      const placeholder = target.personId;
+      if (existing) {
+        const apart = repos.people.createPerson(now);
+        repos.members.reassign(existing.id, apart);
+        if (existing.status === 'pending') repos.members.update(existing.id, { status: 'rejected', updatedAt: now });
+      }
+      repos.members.reassign(target.id, personId);
+      const joined = repos.members.update(target.id, { inviteId: invite.id, updatedAt: now }) as MemberRow;
+      if (repos.members.ofPerson(placeholder).length === 0) repos.people.deletePersonIfOrphan(placeholder);
+      repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'join.personal', targetMemberId: target.id, details: { inviteId: invite.id }, createdAt: now });
+      return joined;
+    });
+  }
+
+  /** "Không phải": the code stays unused; the audit (and the secretary) learn that the wrong person holds it. */
+  declinePersonal(personId: number, inviteId: number): MemberRow {
+    const invite = this.deps.repos.invites.get(inviteId);
+    if (!invite || invite.memberId === null) throw new DomainError('INVITE.NOT_FOUND');
+    const target = this.personalTarget(invite);
+    this.deps.repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'invite.personalDeclined', targetMemberId: target.id, details: { inviteId: invite.id }, createdAt: this.deps.clock.now() });
+    return target;
   }
 
   /** Approve or refuse a pending member; only the first decision counts. */

@@ -82,3 +82,11 @@ export class MenuSync {
     }
   }
 }
+
+/** Files people send are fetched only when a dialogue asked for one; Telegram serves bots files of up to 20 MB. */
+export async function downloadTelegramFile(telegram: Telegraf['telegram'], fileId: string): Promise<Buffer> {
+  const link = await telegram.getFileLink(fileId);
+  const res = await fetch(link, { signal: AbortSignal.timeout(30_000) });
+  if (!res.ok) throw new Error(`file download failed: ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}

@@ -6,6 +6,7 @@ export const telegramCapabilities: Capabilities = {
   edits: true,
   groups: true,
   documents: true,
+  receivesDocuments: true,
   photos: 'upload',
   commandMenu: true,
   textLimit: 4096,

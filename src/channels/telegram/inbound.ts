@@ -44,7 +44,7 @@ export function toInbound(update: Update, botId: number): Inbound | null {
   const caption = 'caption' in msg && typeof msg.caption === 'string' ? { text: msg.caption } : {};
   // The largest size's file_id: a reference the bot can use again; the photo itself is not downloaded.
   if ('photo' in msg) return { ...base, kind: 'media', ...caption, ...(msg.photo.length > 0 ? { file: { kind: 'photo' as const, ref: (msg.photo[msg.photo.length - 1] as { file_id: string }).file_id } } : {}) };
-  if ('document' in msg) return { ...base, kind: 'media', ...caption, file: { kind: 'document', ref: msg.document.file_id } };
+  if ('document' in msg) return { ...base, kind: 'media', ...caption, file: { kind: 'document', ref: msg.document.file_id, ...(msg.document.file_name ? { name: msg.document.file_name } : {}), ...(msg.document.file_size !== undefined ? { size: msg.document.file_size } : {}) } };
   if ('sticker' in msg || 'voice' in msg || 'video' in msg) return { ...base, kind: 'media' };
   return null;
 }

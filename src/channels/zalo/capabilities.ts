@@ -7,6 +7,7 @@ export function zaloCapabilities(monthlyQuota: number): Capabilities {
     edits: false,
     groups: false,
     documents: false,
+    receivesDocuments: false,
     photos: 'url',
     commandMenu: false,
     textLimit: 2000,

@@ -2,7 +2,9 @@ import QRCode from 'qrcode';
 import { DomainError } from '../../domain/errors.js';
 import { checkFullName } from '../../domain/names.js';
 import { formatCode } from '../../domain/invites.js';
+import type { InviteRow } from '../../store/repos/invites.js';
 import type { MemberRow } from '../../store/repos/members.js';
+import { fold } from '../../domain/text.js';
 import type { Ctx, Feature } from '../context.js';
 import { formatDateTime } from '../format.js';
 import { choice, type FileAttachment } from '../message.js';
@@ -74,6 +76,7 @@ function revoke(ctx: Ctx, inviteId: number): void {
 function joinWithCode(ctx: Ctx, code: string): void {
   if (!requirePrivate(ctx)) return;
   const { invite, cell } = ctx.deps.services.invites.check(ctx.caller.personId, code);
+  if (invite.memberId !== null) return askPersonal(ctx, invite, cell.name);
   ctx.setFlow('join', 'name', { inviteId: invite.id }, cell.id);
   const suggested = checkFullName(ctx.in.from.displayName);
   const choices = suggested.ok ? [[choice(ctx.t('join.useName', { name: suggested.value }), 'jn:me')], cancelRow(ctx)] : [cancelRow(ctx)];
@@ -98,6 +101,40 @@ function joinStep(ctx: Ctx, _step: string, text: string, data: Record<string, un
   const cell = services.cells.get(member.cellId);
   ctx.reply({ text: ctx.t('join.requested', { cell: cell.name, name: member.fullName }) });
   notifyLeaders(ctx, member, cell.name);
+}
+
+/** A personal invite (from a roll import): "Đồng chí là Nguyễn Văn A?" — Đúng joins at once, Không phải leaves the code unused. */
+function askPersonal(ctx: Ctx, invite: InviteRow, cellName: string): void {
+  const target = ctx.deps.services.invites.personalTarget(invite);
+  // The answer must come from this chat, for this invite: a forged button press carries no code.
+  ctx.setFlow('joinPersonal', 'confirm', { inviteId: invite.id }, invite.cellId);
+  ctx.reply({
+    text: ctx.t('join.personalAsk', { cell: cellName, name: target.fullName }),
+    choices: [[choice(ctx.t('join.personalYes'), `jp:${invite.id}:1`), choice(ctx.t('join.personalNo'), `jp:${invite.id}:0`)]],
+  });
+}
+
+function answerPersonal(ctx: Ctx, inviteId: number, yes: boolean): void {
+  if (ctx.conv?.flow !== 'joinPersonal' || Number(ctx.conv.data.inviteId) !== inviteId) throw new DomainError('INVITE.NOT_FOUND');
+  const { services, repos } = ctx.deps;
+  ctx.clearFlow();
+  const member = yes ? services.invites.joinPersonal(ctx.caller.personId, inviteId) : services.invites.declinePersonal(ctx.caller.personId, inviteId);
+  const cell = services.cells.get(member.cellId);
+  const channel = (t: (k: string) => string) => t(`channels.${ctx.in.channel}`);
+  ctx.reply(yes ? { text: ctx.t('join.personalWelcome', { name: member.fullName, cell: cell.name }), choices: [[choice(ctx.t('menu.help'), 'cmd:trogiup')]], replaceOrigin: true } : { text: ctx.t('join.personalDeclined'), replaceOrigin: true });
+  for (const leader of repos.members.withRoles(member.cellId, [...leaders])) {
+    if (leader.id === member.id) continue;
+    const key = yes ? `joinedPersonal:${member.id}:${leader.personId}` : `personalWrong:${inviteId}:${ctx.caller.personId}:${leader.personId}`;
+    services.notifier.toPerson(leader.personId, member.cellId, key, (t) => ({ text: t(yes ? 'join.personalJoinedCard' : 'join.personalWrongCard', { name: member.fullName, cell: cell.name, channel: channel(t) }) }));
+  }
+}
+
+/** Typed answers while the question waits: "đúng" / "không phải" (numbers are the choices themselves). */
+function personalStep(ctx: Ctx, _step: string, text: string, data: Record<string, unknown>): void {
+  const folded = fold(text);
+  if (['dung', 'phai', 'co', 'yes', 'dung vay', 'dung roi'].includes(folded)) return answerPersonal(ctx, Number(data.inviteId), true);
+  if (['khong', 'khong phai', 'no', 'sai'].includes(folded)) return answerPersonal(ctx, Number(data.inviteId), false);
+  ctx.reply({ text: ctx.t('join.personalAskAgain'), choices: [[choice(ctx.t('join.personalYes'), `jp:${String(data.inviteId)}:1`), choice(ctx.t('join.personalNo'), `jp:${String(data.inviteId)}:0`)]] });
 }
 
 /** The approval card goes to the secretary and deputies, on whatever channel each uses. */
@@ -133,11 +170,12 @@ export const invitesFeature: Feature = {
       return ctx.run('unknown_command');
     },
     jd: (ctx, [id, yes]) => decide(ctx, parseId(id), yes === '1'),
+    jp: (ctx, [id, yes]) => answerPersonal(ctx, parseId(id), yes === '1'),
     /** "Use my name as shown": the display name, checked like a typed one. */
     jn: (ctx) => {
       if (ctx.conv?.flow !== 'join') return ctx.run('unknown_command');
       return joinStep(ctx, 'name', ctx.in.from.displayName, ctx.conv.data);
     },
   },
-  flows: { join: joinStep },
+  flows: { join: joinStep, joinPersonal: personalStep },
 };

@@ -6,6 +6,7 @@ import type { MemberView } from '../../services/members.js';
 import type { Ctx, Feature } from '../context.js';
 import { isoDateIn } from '../format.js';
 import { choice, type Choice } from '../message.js';
+import { rosterMenu } from './roster.js';
 import { cancelRow, oneColumn, parseId, requirePrivate, roleLabel, withCell } from './shared.js';
 
 const PAGE = 20;
@@ -48,6 +49,7 @@ function showPage(ctx: Ctx, cellId: number, page: number): void {
   if (current > 0) nav.push(choice(ctx.t('members.prev'), `mb:ls:${cellId}:${current - 1}`));
   if (current < pages - 1) nav.push(choice(ctx.t('members.next'), `mb:ls:${cellId}:${current + 1}`));
   if (nav.length > 0) choices.push(nav);
+  if (editable && can(actor, 'roster.import')) choices.push(...rosterMenu(ctx, cellId, active.filter((m) => ctx.deps.repos.people.accountsOf(m.personId).length === 0).length));
   const footer = editable ? ctx.t('members.pickToEdit') : '';
   const unreachable = editable && current === 0 ? unreachableLines(ctx, active) : [];
   ctx.reply({ text: [header, ...lines, pageNote, ...unreachable, footer].filter((l) => l !== '').join('\n'), choices });
@@ -87,6 +89,7 @@ function card(ctx: Ctx, memberId: number, replace = false): void {
     `${ctx.t('members.field.collector')}: ${ctx.t(m.collectsDues ? 'common.yes' : 'common.no')}`,
     `${ctx.t('members.field.reviewForm')}: ${ctx.t(`members.reviewForm.${m.reviewForm}`)}`,
     `${ctx.t('members.field.duesCategory')}: ${ctx.t(`members.duesCategory.${m.duesCategory}`)}`,
+    ...(m.partyGroup ? [`${ctx.t('members.field.partyGroup')}: ${m.partyGroup}`] : []),
     `${ctx.t('members.field.cell')}: ${cell.name}`,
   ];
   const { actor } = services.access.actor(ctx.caller, m.cellId);

@@ -30,6 +30,7 @@ const items: { section: keyof CellSettings; key: string; kind: Kind }[] = [
   { section: 'review', key: 'nudgeHour', kind: { type: 'int', min: 0, max: 23 } },
   { section: 'assignments', key: 'reminderHour', kind: { type: 'int', min: 0, max: 23 } },
   { section: 'residence', key: 'leadDays', kind: { type: 'int', min: 0, max: 90 } },
+  { section: 'roster', key: 'personalInviteDays', kind: { type: 'int', min: 1, max: 180 } },
 ];
 
 function valueText(ctx: Ctx, settings: CellSettings, i: (typeof items)[number]): string {

@@ -32,6 +32,16 @@ export class InviteRepo {
     this.db.update(invites).set({ revokedAt: now }).where(eq(invites.id, id)).run();
   }
 
+  /** Counts a use only while uses remain: of two racing answers, one wins. */
+  useOnce(id: number): boolean {
+    const res = this.db
+      .update(invites)
+      .set({ uses: sql`${invites.uses} + 1` })
+      .where(and(eq(invites.id, id), sql`(${invites.maxUses} IS NULL OR ${invites.uses} < ${invites.maxUses})`))
+      .run();
+    return res.changes === 1;
+  }
+
   countUse(id: number): void {
     this.db
       .update(invites)

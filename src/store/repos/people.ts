@@ -38,6 +38,11 @@ export class PeopleRepo {
     });
   }
 
+  /** A person with no account yet (an imported member, until they open their personal invite). */
+  createPerson(now: number): number {
+    return this.db.insert(persons).values({ createdAt: now }).returning({ id: persons.id }).get().id;
+  }
+
   person(id: number): PersonRow | undefined {
     return this.db.select().from(persons).where(eq(persons.id, id)).get();
   }

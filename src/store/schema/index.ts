@@ -12,3 +12,4 @@ export * from './assignments.js';
 export * from './pledges.js';
 export * from './monthlyCheck.js';
 export * from './residence.js';
+export * from './roster.js';

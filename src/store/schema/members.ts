@@ -26,6 +26,8 @@ export const members = sqliteTable(
     collectsDues: integer('collects_dues', { mode: 'boolean' }).notNull().default(false),
     reviewForm: text('review_form', { enum: reviewForms }).notNull().default('2A'),
     duesCategory: text('dues_category', { enum: duesCategories }).notNull().default('insured'),
+    /** Tổ đảng, in cells large enough to have party groups. */
+    partyGroup: text('party_group'),
     inviteId: integer('invite_id'),
     joinedOn: text('joined_on'),
     leftOn: text('left_on'),
@@ -72,10 +74,12 @@ export const invites = sqliteTable(
       .notNull()
       .references(() => members.id, { onDelete: 'restrict' }),
     maxUses: integer('max_uses'),
+    /** A personal invite for one imported member: whoever uses it becomes that member, already approved. */
+    memberId: integer('member_id').references(() => members.id, { onDelete: 'cascade' }),
     uses: integer('uses').notNull().default(0),
     expiresAt: timestamp('expires_at').notNull(),
     revokedAt: timestamp('revoked_at'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('invites_code_hash_idx').on(t.codeHash), index('invites_cell_id_idx').on(t.cellId)],
+  (t) => [uniqueIndex('invites_code_hash_idx').on(t.codeHash), index('invites_cell_id_idx').on(t.cellId), index('invites_member_id_idx').on(t.memberId)],
 );

@@ -1,0 +1,177 @@
+import { DomainError } from '../../domain/errors.js';
+import { formatCode } from '../../domain/invites.js';
+import type { RosterVocabulary } from '../../domain/roster.js';
+import { inviteSheetDocx, readRosterFile, rosterExportXlsx, rosterTemplateCsv, rosterTemplateXlsx } from '../../reports/roster-files.js';
+import { appliedText, candidateText, previewText, problemsText } from '../../reports/roster-text.js';
+import type { RosterPreview, RosterService } from '../../services/roster.js';
+import type { Ctx, Feature } from '../context.js';
+import { formatDate } from '../format.js';
+import { choice, type Choice, type FileAttachment } from '../message.js';
+import { cancelRow, oneColumn, parseId, requirePrivate, withCell } from './shared.js';
+
+const leaders = ['secretary', 'deputy'] as const;
+/** Larger files are refused before they are downloaded: a roll of 10,000 members is far smaller. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+export interface RosterFeatureDeps {
+  roster: RosterService;
+  vocabulary: RosterVocabulary;
+}
+
+/** The roll in and out, from /thanhvien: import a file, export the roll, print personal invites. */
+export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Feature {
+  async function askFile(ctx: Ctx, cellId: number): Promise<void> {
+    roster.importer(ctx.caller, cellId);
+    const cell = ctx.deps.services.cells.get(cellId);
+    const templates: FileAttachment[] = [
+      { kind: 'document', filename: 'mau-danh-sach-dang-vien.xlsx', mime: XLSX, data: await rosterTemplateXlsx(ctx.t) },
+      { kind: 'document', filename: 'mau-danh-sach-dang-vien.csv', mime: 'text/csv', data: rosterTemplateCsv(ctx.t) },
+    ];
+    if (ctx.deps.channels.receivesDocuments?.[ctx.in.channel] !== true) {
+      // This channel cannot carry a file to the bot: say where it can be done instead.
+      ctx.reply({ text: ctx.t('roster.noFilesHere', { channel: ctx.t(`channels.${ctx.in.channel}`), cellId, cell: cell.name }), attachments: templates });
+      return;
+    }
+    ctx.setFlow('roster', 'file', { cellId, acceptsFile: true }, cellId);
+    ctx.reply({ text: ctx.t('roster.askFile', { cell: cell.name }), attachments: templates, choices: [cancelRow(ctx)] });
+  }
+
+  /** The file arrived: download, read, check; show the problems or the preview. */
+  async function receiveFile(ctx: Ctx, data: Record<string, unknown>): Promise<void> {
+    const cellId = Number(data.cellId);
+    const file = ctx.in.file;
+    const download = ctx.deps.downloads[ctx.in.channel];
+    if (!file || file.kind !== 'document' || !download) {
+      ctx.reply({ text: ctx.t('roster.sendFileNotText'), choices: [cancelRow(ctx)] });
+      return;
+    }
+    if ((file.size ?? 0) > MAX_FILE_BYTES) throw new DomainError('ROSTER.TOO_BIG', { max: '5 MB' });
+    const importer = roster.importer(ctx.caller, cellId);
+    const name = file.name ?? 'danh-sach.xlsx';
+    const grid = await readRosterFile(await download(file.ref), name, vocabulary);
+    const outcome = roster.preview(importer, cellId, grid, name);
+    if (!outcome.ok) {
+      // The dialogue stays open: the corrected file can be sent straight away.
+      ctx.reply({ text: `${problemsText(ctx.t, name, outcome.problems)}\n\n${ctx.t('roster.fixAndResend')}`, choices: [cancelRow(ctx)] });
+      return;
+    }
+    ctx.clearFlow();
+    showPreview(ctx, outcome.preview);
+  }
+
+  /** Ambiguous names first, one question each; then the preview with "Nhập" / "Hủy". */
+  function showPreview(ctx: Ctx, p: RosterPreview): void {
+    const open = p.plan.rows.find((r) => r.kind === 'ambiguous');
+    if (open && open.kind === 'ambiguous') {
+      const options = open.candidates.map((id) => p.members.get(id)).filter((m) => m !== undefined);
+      ctx.reply({
+        text: ctx.t('roster.ambiguous', { line: open.row.line, name: open.row.fullName, count: options.length }),
+        choices: [
+          ...oneColumn(options.map((m) => choice(candidateText(ctx.t, m), `ro:res:${p.importId}:${open.row.line}:${m.id}`))),
+          [choice(ctx.t('roster.newPerson'), `ro:res:${p.importId}:${open.row.line}:0`)],
+          [choice(ctx.t('roster.cancel'), `ro:no:${p.importId}`)],
+        ],
+      });
+      return;
+    }
+    const nothing = p.counts.created === 0 && p.counts.changed === 0;
+    ctx.reply({
+      text: nothing ? previewText(ctx.t, p) : `${previewText(ctx.t, p)}\n\n${ctx.t('roster.previewAsk')}`,
+      choices: nothing ? [[choice(ctx.t('roster.close'), `ro:no:${p.importId}`)]] : [[choice(ctx.t('roster.confirm'), `ro:ok:${p.importId}`), choice(ctx.t('roster.cancel'), `ro:no:${p.importId}`)]],
+    });
+  }
+
+  function importerOf(ctx: Ctx, importId: number) {
+    const row = roster.repo.getImport(importId);
+    if (!row) throw new DomainError('ROSTER.NOT_FOUND');
+    return roster.importer(ctx.caller, row.cellId);
+  }
+
+  function apply(ctx: Ctx, importId: number): void {
+    const result = roster.apply(importerOf(ctx, importId), importId);
+    const cell = ctx.deps.services.cells.get(result.cellId);
+    ctx.toast = ctx.t('roster.appliedToast');
+    ctx.reply({
+      text: appliedText(ctx.t, cell.name, result),
+      choices: result.withoutChannel > 0 ? [[choice(ctx.t('roster.menu.invites', { count: result.withoutChannel }), `ro:inv:${result.cellId}`)]] : [],
+      replaceOrigin: true,
+    });
+  }
+
+  function cancel(ctx: Ctx, importId: number): void {
+    roster.cancel(importerOf(ctx, importId), importId);
+    ctx.reply({ text: ctx.t('roster.cancelled'), replaceOrigin: true });
+  }
+
+  function resolve(ctx: Ctx, importId: number, line: number, memberId: number): void {
+    showPreview(ctx, roster.resolve(importerOf(ctx, importId), importId, line, memberId));
+  }
+
+  async function exportRoll(ctx: Ctx, cellId: number): Promise<void> {
+    const { records, includeIncome, todayIso } = roster.exportRoll(ctx.caller, cellId);
+    const cell = ctx.deps.services.cells.get(cellId);
+    const data = await rosterExportXlsx(ctx.t, records, { includeIncome, todayIso, cellName: cell.name });
+    const lines = [ctx.t('roster.exportReady', { cell: cell.name, count: records.length })];
+    if (!includeIncome) lines.push(ctx.t('roster.exportNoIncome'));
+    ctx.reply({ text: lines.join('\n'), attachments: [{ kind: 'document', filename: `danh-sach-${todayIso}.xlsx`, mime: XLSX, data }] });
+  }
+
+  /** Personal codes for everyone not yet on a channel: a printable sheet and the codes as text to forward. */
+  async function personalInvites(ctx: Ctx, cellId: number): Promise<void> {
+    const issued = roster.personalInvites(ctx.caller, cellId);
+    const cell = ctx.deps.services.cells.get(cellId);
+    if (issued.length === 0) {
+      ctx.reply({ text: ctx.t('roster.invitesNone') });
+      return;
+    }
+    const { telegramUsername, zaloName } = ctx.deps.channels;
+    const entries = issued.map((i) => ({
+      fullName: i.member.fullName,
+      code: formatCode(i.code),
+      telegramLink: telegramUsername ? `https://t.me/${telegramUsername}?start=${i.code}` : null,
+      expires: formatDate(i.expiresAt, cell.timezone),
+    }));
+    const expires = formatDate(issued[0]?.expiresAt ?? 0, cell.timezone);
+    const data = await inviteSheetDocx(ctx.t, { cellName: cell.name, botZaloName: zaloName, issuedOn: formatDate(ctx.deps.clock.now(), cell.timezone), entries });
+    const lines = [ctx.t('roster.invitesReady', { count: issued.length, expires })];
+    if (zaloName) lines.push(ctx.t('roster.invitesZalo', { bot: zaloName }));
+    for (const e of entries) lines.push(e.telegramLink ? ctx.t('roster.inviteLineLink', { name: e.fullName, code: e.code, link: e.telegramLink }) : ctx.t('roster.inviteLine', { name: e.fullName, code: e.code }));
+    ctx.reply({ text: lines.join('\n'), attachments: [{ kind: 'document', filename: `giay-moi-${cell.id}.docx`, mime: DOCX, data }] });
+  }
+
+  function menu(ctx: Ctx, command: string, fn: (ctx: Ctx, cellId: number) => void | Promise<void>): Promise<void> | void {
+    if (!requirePrivate(ctx)) return;
+    return withCell(ctx, command, leaders, (cellId) => fn(ctx, cellId));
+  }
+
+  return {
+    commands: {
+      nhapdanhsach: (ctx) => menu(ctx, 'nhapdanhsach', askFile),
+      xuatdanhsach: (ctx) => menu(ctx, 'xuatdanhsach', exportRoll),
+      giaymoi: (ctx) => menu(ctx, 'giaymoi', personalInvites),
+    },
+    actions: {
+      ro: (ctx, [what, id, line, member]) => {
+        if (!requirePrivate(ctx)) return;
+        if (what === 'imp') return askFile(ctx, parseId(id));
+        if (what === 'exp') return exportRoll(ctx, parseId(id));
+        if (what === 'inv') return personalInvites(ctx, parseId(id));
+        if (what === 'ok') return apply(ctx, parseId(id));
+        if (what === 'no') return cancel(ctx, parseId(id));
+        if (what === 'res') return resolve(ctx, parseId(id), parseId(line), Number(member) === 0 ? 0 : parseId(member));
+        return ctx.run('unknown_command');
+      },
+    },
+    flows: { roster: (ctx, _step, _text, data) => receiveFile(ctx, data) },
+  };
+}
+
+/** The /thanhvien buttons for leaders: import, export, personal invites (with how many are waiting). */
+export function rosterMenu(ctx: Ctx, cellId: number, waiting: number): Choice[][] {
+  const rows = [[choice(ctx.t('roster.menu.import'), `ro:imp:${cellId}`), choice(ctx.t('roster.menu.export'), `ro:exp:${cellId}`)]];
+  if (waiting > 0) rows.push([choice(ctx.t('roster.menu.invites', { count: waiting }), `ro:inv:${cellId}`)]);
+  return rows;
+}
+
