@@ -79,7 +79,14 @@ export function buildModules(_deps: ModuleDeps): { features: Feature[]; jobs: Jo
   {
     const { serviceDeps, core } = _deps;
     const vocabulary = rosterVocabulary(core.translator);
-    features.push(rosterFeature({ roster: new RosterService(serviceDeps, core.services.access, core.services.settings, dues, vocabulary), vocabulary }));
+    const roster = new RosterService(serviceDeps, core.services.access, core.services.settings, dues, vocabulary);
+    features.push(rosterFeature({ roster, vocabulary }));
+    jobs.push({
+      name: 'roster',
+      run: (now, { dryRun }) => {
+        if (!dryRun) roster.expireStale(now);
+      },
+    });
   }
   // Party dues (issue 4): amounts, declarations and confirmation, the monthly cycle, ledger and report.
   {

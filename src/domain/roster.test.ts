@@ -1285,12 +1285,18 @@ describe('planImport: changes', () => {
 
   it.each<[string, RosterExemption, string]>([
     ['another start', { kind: 'temporary', from: '2024-01-02', to: '2024-03-31' }, 'temporary:2024-01-02:2024-03-31'],
-    ['another end', { kind: 'temporary', from: '2024-01-01', to: '2024-04-30' }, 'temporary:2024-01-01:2024-04-30'],
-    ['no end', { kind: 'temporary', from: '2024-01-01', to: null }, 'temporary:2024-01-01:'],
     ['another kind', { kind: 'permanent', from: '2024-01-01', to: null }, 'permanent:2024-01-01:'],
   ])('sees an exemption with %s as a new one', (_, e, to) => {
     const plan = planImport([row(3, { exemption: e })], [rec], ALL);
     expect(plan.rows).toEqual([{ kind: 'changed', row: row(3, { exemption: e }), memberId: 5, changes: [{ field: 'exemption', from: null, to }] }]);
+  });
+
+  it.each<[string, RosterExemption, string]>([
+    ['another end', { kind: 'temporary', from: '2024-01-01', to: '2024-04-30' }, 'temporary:2024-01-01:2024-04-30'],
+    ['no end', { kind: 'temporary', from: '2024-01-01', to: null }, 'temporary:2024-01-01:'],
+  ])('sees the same exemption with %s as that exemption moved, not a second one', (_, e, to) => {
+    const plan = planImport([row(3, { exemption: e })], [rec], ALL);
+    expect(plan.rows).toEqual([{ kind: 'changed', row: row(3, { exemption: e }), memberId: 5, changes: [{ field: 'exemption', from: 'temporary:2024-01-01:2024-03-31', to }] }]);
   });
 
   it('compares the income base but never puts a figure in the plan', () => {

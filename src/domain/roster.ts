@@ -441,6 +441,9 @@ function checkNew(row: RosterRow, rights: PlanRights, problems: RosterProblem[])
   if (row.incomeBase !== undefined && !rights.setIncome) problems.push({ line: row.line, field: 'incomeBase', code: 'INCOME_NOT_ALLOWED' });
 }
 
+/** "temporary:2026-01-01:2026-06-30": how a plan names an exemption (the end is empty when open). */
+export const exemptionText = (e: RosterExemption): string => `${e.kind}:${e.from}:${e.to ?? ''}`;
+
 const sameExemption = (a: RosterExemption, b: RosterExemption): boolean => a.kind === b.kind && a.from === b.from && a.to === b.to;
 const flag = (v: boolean): string => (v ? 'yes' : 'no');
 
@@ -458,7 +461,9 @@ function diff(row: RosterRow, rec: RosterRecord, rights: PlanRights, problems: R
   if (row.membershipSince !== undefined) change('membershipSince', rec.membershipSince, row.membershipSince);
   if (row.exemption && !rec.exemptions.some((e) => sameExemption(e, row.exemption as RosterExemption))) {
     const e = row.exemption;
-    changes.push({ field: 'exemption', from: null, to: `${e.kind}:${e.from}:${e.to ?? ''}` });
+    // The same exemption (kind and start) with another end is that exemption moved, not a second one.
+    const moved = rec.exemptions.find((x) => x.kind === e.kind && x.from === e.from);
+    changes.push({ field: 'exemption', from: moved ? exemptionText(moved) : null, to: exemptionText(e) });
   }
   if (row.attachedTemporarily !== undefined) change('attachedTemporarily', flag(rec.attachedTemporarily), flag(row.attachedTemporarily));
   if (row.collectsDues !== undefined) change('collectsDues', flag(rec.collectsDues), flag(row.collectsDues));

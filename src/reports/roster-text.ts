@@ -54,7 +54,7 @@ export function valueText(t: Translate, field: FieldChange['field'], value: stri
 function changeText(t: Translate, c: FieldChange): string {
   // The income base is private: a preview says that it changes, never the figures.
   if (c.field === 'incomeBase') return t('roster.incomeChanged');
-  if (c.field === 'exemption') return t('roster.exemptionAdded', { value: valueText(t, c.field, c.to) });
+  if (c.field === 'exemption') return c.from === null ? t('roster.exemptionAdded', { value: valueText(t, c.field, c.to) }) : t('roster.change', { field: t('rosterFiles.columns.exemption'), from: valueText(t, c.field, c.from), to: valueText(t, c.field, c.to) });
   return t('roster.change', { field: column(t, c.field), from: valueText(t, c.field, c.from), to: valueText(t, c.field, c.to) });
 }
 

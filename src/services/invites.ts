@@ -80,7 +80,8 @@ export class InviteService {
     const name = checkFullName(typedName);
     if (!name.ok) throw new DomainError(name.code);
     const invite = this.deps.repos.invites.get(inviteId);
-    if (!invite) throw new DomainError('INVITE.NOT_FOUND');
+    // A personal invite is answered "Đúng" / "Không phải" (joinPersonal), never used up by a typed name.
+    if (!invite || invite.memberId !== null) throw new DomainError('INVITE.NOT_FOUND');
     const now = this.deps.clock.now();
     const problem = inviteProblem(invite, now);
     if (problem) throw new DomainError(problem);
@@ -128,7 +129,10 @@ export class InviteService {
       if (existing) {
         const apart = repos.people.createPerson(now);
         repos.members.reassign(existing.id, apart);
-        if (existing.status === 'pending') repos.members.update(existing.id, { status: 'rejected', updatedAt: now });
+        if (existing.status === 'pending') {
+          repos.members.update(existing.id, { status: 'rejected', updatedAt: now });
+          repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'join.reject', targetMemberId: existing.id, details: { supersededBy: 'personalInvite' }, createdAt: now });
+        }
       }
       repos.members.reassign(target.id, personId);
       const joined = repos.members.update(target.id, { inviteId: invite.id, updatedAt: now }) as MemberRow;

@@ -33,10 +33,15 @@ import type { SettingsService } from './settings.js';
 /** Who imports: a member with their rights, or the operator at the command line (every right, no person). */
 export interface Importer {
   personId: number | null;
+  /** The cell whose rights these are; null for the operator, who may import into any cell. */
+  cellId: number | null;
   rights: PlanRights;
 }
 
-export const operatorImporter: Importer = { personId: null, rights: { setRole: true, setIncome: true } };
+export const operatorImporter: Importer = { personId: null, cellId: null, rights: { setRole: true, setIncome: true } };
+
+/** Previews nobody decided are cleared after this long: their rows may hold private income bases. */
+export const PREVIEW_TTL_MS = 24 * 3_600_000;
 
 export interface RosterPreview {
   importId: number;
@@ -88,7 +93,7 @@ export class RosterService {
   importer(caller: Caller, cellId: number): Importer {
     const me = this.access.requireMember(caller, cellId, 'roster.import');
     const { actor } = this.access.actor(caller, cellId);
-    return { personId: caller.personId, rights: { setRole: can(actor, 'member.setRole'), setIncome: can(actor, 'dues.setAmount') || me.collectsDues } };
+    return { personId: caller.personId, cellId, rights: { setRole: can(actor, 'member.setRole'), setIncome: can(actor, 'dues.setAmount') || me.collectsDues } };
   }
 
   private cellOf(cellId: number): { timezone: string } {
@@ -103,6 +108,7 @@ export class RosterService {
 
   /** Reads and checks the file; when it is clean, keeps it as a preview for "Nhập" / "Hủy". */
   preview(importer: Importer, cellId: number, grid: RawGrid, fileName: string): PreviewOutcome {
+    if (!this.fits(importer, cellId)) throw new DomainError('AUTH.FORBIDDEN');
     const today = this.today(cellId);
     const read = readRoster(grid, this.vocabulary, today);
     if (read.problems.length > 0) return { ok: false, problems: read.problems, ignored: read.ignored };
@@ -178,11 +184,21 @@ export class RosterService {
   /** An import still waiting for a decision, opened by someone who may decide it. */
   private open(importer: Importer, importId: number): RosterImportRow {
     const row = this.repo.getImport(importId);
-    if (!row) throw new DomainError('ROSTER.NOT_FOUND');
+    // Only the person who sent the file decides it (the operator's imports are decided at the command line);
+    // anyone else learns nothing about it, not even whether it was decided.
+    if (!row || row.importedBy !== importer.personId || !this.fits(importer, row.cellId)) throw new DomainError('ROSTER.NOT_FOUND');
     if (row.status !== 'preview') throw new DomainError('ROSTER.DECIDED');
-    // Only the person who sent the file decides it (the operator's imports are decided at the command line).
-    if (row.importedBy !== importer.personId) throw new DomainError('ROSTER.NOT_FOUND');
     return row;
+  }
+
+  /** An importer's rights hold in their own cell only. */
+  private fits(importer: Importer, cellId: number): boolean {
+    return importer.cellId === null || importer.cellId === cellId;
+  }
+
+  /** Clears previews left undecided for a day (the scheduled tick). */
+  expireStale(now: number): number {
+    return this.repo.cancelOlderThan(now - PREVIEW_TTL_MS, now);
   }
 
   private plan(row: RosterImportRow, snapshot: RosterSnapshot, importer: Importer): ImportPlan {
@@ -261,7 +277,12 @@ export class RosterService {
     if (fields.has('partyGroup') && row.partyGroup) patch.partyGroup = row.partyGroup;
     if (fields.has('duesCategory') && row.duesCategory) patch.duesCategory = row.duesCategory;
     const updated = this.repo.updateMember(member.id, patch) ?? member;
-    if (fields.has('exemption') && row.exemption) this.repo.addExemption({ cellId: member.cellId, memberId: member.id, kind: row.exemption.kind, fromDate: row.exemption.from, toDate: row.exemption.to, createdAt: now });
+    const exemption = changes.find((c) => c.field === 'exemption');
+    if (exemption && row.exemption) {
+      const e = row.exemption;
+      if (exemption.from !== null) this.repo.setExemptionEnd(member.id, e.kind, e.from, e.to);
+      else this.repo.addExemption({ cellId: member.cellId, memberId: member.id, kind: e.kind, fromDate: e.from, toDate: e.to, createdAt: now });
+    }
     if (fields.has('incomeBase') || (fields.has('duesCategory') && this.hasBasis(member))) {
       // A category or income change starts a new basis this month; earlier months keep theirs.
       const current = this.dues.repo.basesOf(member.id).filter((b) => b.fromMonth <= monthOf(today)).at(-1);

@@ -23,7 +23,7 @@ export class InviteRepo {
     return this.db
       .select()
       .from(invites)
-      .where(and(eq(invites.cellId, cellId), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+      .where(and(eq(invites.cellId, cellId), isNull(invites.revokedAt), gt(invites.expiresAt, now), isNull(invites.memberId)))
       .orderBy(desc(invites.id))
       .all();
   }

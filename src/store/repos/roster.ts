@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { accounts, auditLog, duesBases, exemptions, invites, members, persons, rosterImports } from '../schema/index.js';
 
@@ -88,6 +88,24 @@ export class RosterRepo {
       .update(rosterImports)
       .set({ status: 'cancelled', decidedAt: now, rows: [], resolutions: {} })
       .where(and(eq(rosterImports.cellId, cellId), eq(rosterImports.status, 'preview')))
+      .run();
+  }
+
+  /** Cancels (and empties) previews created before `before`; returns how many. */
+  cancelOlderThan(before: number, now: number): number {
+    return this.db
+      .update(rosterImports)
+      .set({ status: 'cancelled', decidedAt: now, rows: [], resolutions: {} })
+      .where(and(eq(rosterImports.status, 'preview'), lt(rosterImports.createdAt, before)))
+      .run().changes;
+  }
+
+  /** Moves the end of an existing exemption (a file that extends it). */
+  setExemptionEnd(memberId: number, kind: ExemptionRow['kind'], fromDate: string, toDate: string | null): void {
+    this.db
+      .update(exemptions)
+      .set({ toDate })
+      .where(and(eq(exemptions.memberId, memberId), eq(exemptions.kind, kind), eq(exemptions.fromDate, fromDate)))
       .run();
   }
 
