@@ -100,6 +100,8 @@ export class Router {
       // Only a dialogue that asked for a file (flow data `acceptsFile: true`) gets one; it reads `ctx.in.file`.
       const wantsFile = inbound.file !== undefined && ctx.conv?.flow && ctx.conv.data.acceptsFile === true && this.flows.has(ctx.conv.flow);
       if (wantsFile && inbound.chatKind === 'private') return this.runFlow(ctx, (inbound.text ?? '').trim().slice(0, MAX_INPUT));
+      // A document sent outside any dialogue (a roll to import, say): a feature may take it.
+      if (inbound.file?.kind === 'document' && inbound.chatKind === 'private' && !ctx.conv?.flow && this.commands.has('file_received')) return this.runCommand(ctx, 'file_received', '');
       if (inbound.chatKind === 'private') ctx.reply({ text: ctx.t('common.mediaNotUsed') });
       return;
     }

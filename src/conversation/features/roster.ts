@@ -141,6 +141,23 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
     ctx.reply({ text: lines.join('\n'), attachments: [{ kind: 'document', filename: `giay-moi-${cell.id}.docx`, mime: DOCX, data }] });
   }
 
+  /** A spreadsheet sent without /nhapdanhsach: a leader of one cell surely means to import it. */
+  async function fileReceived(ctx: Ctx): Promise<void> {
+    const name = ctx.in.file?.name ?? '';
+    const leads = ctx.deps.services.cells.cellsOf(ctx.caller.personId).filter((c) => c.status === 'active' && (leaders as readonly string[]).includes(c.role ?? ''));
+    if (!/\.(xlsx|csv|txt)$/i.test(name) || leads.length === 0) {
+      ctx.reply({ text: ctx.t('common.mediaNotUsed') });
+      return;
+    }
+    if (leads.length > 1) {
+      ctx.reply({ text: ctx.t('roster.whichCellFirst') });
+      return;
+    }
+    const cellId = (leads[0] as (typeof leads)[number]).cell.id;
+    ctx.setFlow('roster', 'file', { cellId, acceptsFile: true }, cellId);
+    return receiveFile(ctx, { cellId });
+  }
+
   function menu(ctx: Ctx, command: string, fn: (ctx: Ctx, cellId: number) => void | Promise<void>): Promise<void> | void {
     if (!requirePrivate(ctx)) return;
     return withCell(ctx, command, leaders, (cellId) => fn(ctx, cellId));
@@ -151,6 +168,7 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
       nhapdanhsach: (ctx) => menu(ctx, 'nhapdanhsach', askFile),
       xuatdanhsach: (ctx) => menu(ctx, 'xuatdanhsach', exportRoll),
       giaymoi: (ctx) => menu(ctx, 'giaymoi', personalInvites),
+      file_received: fileReceived,
     },
     actions: {
       ro: (ctx, [what, id, line, member]) => {
