@@ -7,7 +7,7 @@ import { toInbound } from './inbound.js';
 
 /** Commands shown in Telegram's menu; all of them can also be typed on any channel. */
 const memberCommands = ['start', 'trogiup', 'thanhvien', 'chibo', 'caidat', 'lienketkenh', 'kenh', 'ngonngu', 'lichhop', 'diemdanh', 'gopy', 'duthao', 'tukiemdiem', 'congviec', 'camket', 'dangphi', 'huy'] as const;
-const leaderCommands = ['taohop', 'moi', 'lienket', 'nhatky', 'phancong', 'danhgiathang', 'nhanxet', 'tongket'] as const;
+const leaderCommands = ['taohop', 'moi', 'nhapdanhsach', 'giaymoi', 'xuatdanhsach', 'lienket', 'nhatky', 'phancong', 'danhgiathang', 'nhanxet', 'tongket'] as const;
 
 export function createTelegraf(token: string, apiRoot: string): Telegraf {
   return new Telegraf(token, { telegram: { apiRoot, webhookReply: false }, handlerTimeout: 60_000 });
