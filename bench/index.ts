@@ -172,9 +172,15 @@ async function main(): Promise<void> {
 // BENCH=meetings, BENCH=summary or BENCH=roster runs one of them; by default all, one after the other.
 const only = process.env.BENCH;
 if (only === 'roster') {
-  void runRosterBench().then((ok) => {
-    if (!ok) process.exitCode = 1;
-  });
+  runRosterBench().then(
+    (ok) => {
+      if (!ok) process.exitCode = 1;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 } else (only === 'summary' ? Promise.resolve() : main())
   .then(async () => {
     if (only === 'meetings') return;

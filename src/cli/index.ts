@@ -201,28 +201,34 @@ async function membersImport(config: Config, args: string[]): Promise<number> {
       return 1;
     }
     let preview = outcome.preview;
-    for (const m of values.match ?? []) {
-      const [line, id] = m.split('=').map(Number);
-      if (!Number.isInteger(line) || !Number.isInteger(id)) throw new UsageError(`--match ${m}: cần <dòng>=<id> / expects <row>=<memberId>`);
-      preview = roster.resolve(operatorImporter, preview.importId, line as number, id as number);
-    }
-    out(previewText(t, preview));
-    const ambiguous = preview.plan.rows.flatMap((r) => (r.kind === 'ambiguous' ? [r] : []));
-    if (ambiguous.length > 0 || values['dry-run']) roster.cancel(operatorImporter, preview.importId);
-    if (ambiguous.length > 0) {
-      for (const r of ambiguous) {
-        out(t('roster.ambiguous', { line: r.row.line, name: r.row.fullName, count: r.candidates.length }));
-        for (const id of r.candidates) out(`  --match ${r.row.line}=${id}  ${candidateText(t, preview.members.get(id) as MemberRow)}`);
-        out(`  --match ${r.row.line}=0  ${t('roster.newPerson')}`);
+    let applied = false;
+    // Whatever stops the run short, the preview (which may hold income bases) is not left behind.
+    try {
+      for (const m of values.match ?? []) {
+        const [line, id] = m.split('=').map(Number);
+        if (!Number.isInteger(line) || !Number.isInteger(id)) throw new UsageError(`--match ${m}: cần <dòng>=<id> / expects <row>=<memberId>`);
+        preview = roster.resolve(operatorImporter, preview.importId, line as number, id as number);
       }
-      return 2;
-    }
-    if (values['dry-run']) {
-      out('(--dry-run: chưa thay đổi gì / nothing changed)');
+      out(previewText(t, preview));
+      const ambiguous = preview.plan.rows.flatMap((r) => (r.kind === 'ambiguous' ? [r] : []));
+      if (ambiguous.length > 0) {
+        for (const r of ambiguous) {
+          out(t('roster.ambiguous', { line: r.row.line, name: r.row.fullName, count: r.candidates.length }));
+          for (const id of r.candidates) out(`  --match ${r.row.line}=${id}  ${candidateText(t, preview.members.get(id) as MemberRow)}`);
+          out(`  --match ${r.row.line}=0  ${t('roster.newPerson')}`);
+        }
+        return 2;
+      }
+      if (values['dry-run']) {
+        out('(--dry-run: chưa thay đổi gì / nothing changed)');
+        return 0;
+      }
+      out(appliedText(t, cell.name, roster.apply(operatorImporter, preview.importId)));
+      applied = true;
       return 0;
+    } finally {
+      if (!applied) roster.cancelIfOpen(operatorImporter, preview.importId);
     }
-    out(appliedText(t, cell.name, roster.apply(operatorImporter, preview.importId)));
-    return 0;
   } finally {
     store.close();
   }

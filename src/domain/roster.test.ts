@@ -307,7 +307,15 @@ describe('parseAmount', () => {
 describe('nameKey', () => {
   it('ignores case and spacing', () => {
     expect(nameKey('  NGUYỄN   văn\tAn ')).toBe(nameKey(AN));
-    expect(nameKey('nguyễn văn an')).toBe('nguyễn văn an');
+    expect(nameKey('nguyễn văn an')).toBe(nameKey('Nguyễn Văn An'));
+  });
+
+  it('ignores where the tone mark sits, old style or new: Thủy = Thuỷ, Hòa = Hoà', () => {
+    expect(nameKey('Nguyễn Thị Thủy')).toBe(nameKey('Nguyễn Thị Thuỷ'));
+    expect(nameKey('Trần Văn Hòa')).toBe(nameKey('Trần Văn Hoà'));
+    expect(nameKey('Lê Thị Thúy')).toBe(nameKey('Lê Thị Thuý'));
+    expect(nameKey('Lê Thị Thúy')).not.toBe(nameKey('Lê Thị Thủy'));
+    expect(nameKey('Trần Văn Hòa')).not.toBe(nameKey('Trần Văn Hoa'));
   });
 
   it('ignores the Unicode form', () => {
@@ -330,11 +338,11 @@ describe('mapHeaders', () => {
   const templateColumns = Object.fromEntries(rosterFields.map((f, i) => [f, i]));
 
   it('maps every Vietnamese label to its column', () => {
-    expect(map(VI)).toEqual({ map: { columns: templateColumns, ignored: [] }, problems: [] });
+    expect(map(VI)).toEqual({ map: { columns: templateColumns, dates: {}, ignored: [] }, problems: [] });
   });
 
   it('maps every English label to its column', () => {
-    expect(map(EN)).toEqual({ map: { columns: templateColumns, ignored: [] }, problems: [] });
+    expect(map(EN)).toEqual({ map: { columns: templateColumns, dates: {}, ignored: [] }, problems: [] });
   });
 
   it('accepts columns in any order, mixing languages', () => {
@@ -383,13 +391,13 @@ describe('mapHeaders', () => {
   it('lists unknown columns, trimmed, and reads past them', () => {
     const r = map(['STT', ' Ghi chú ', 'Họ và tên', 'Số điện thoại', 'Quê quán'], [['1', 'trưởng thôn', AN, '0912 345 678', 'Nam Định']]);
     expect(r.problems).toEqual([]);
-    expect(r.map).toEqual({ columns: { fullName: 2 }, ignored: ['STT', 'Ghi chú', 'Số điện thoại', 'Quê quán'] });
+    expect(r.map).toEqual({ columns: { fullName: 2 }, dates: {}, ignored: ['STT', 'Ghi chú', 'Số điện thoại', 'Quê quán'] });
   });
 
   it('skips a blank header over an empty or harmless column without listing it', () => {
     const r = map(['Họ và tên', '', '   ', 'Tổ đảng'], [[AN, null, 'ghi chú', 'Tổ 1']]);
     expect(r.problems).toEqual([]);
-    expect(r.map).toEqual({ columns: { fullName: 0, partyGroup: 3 }, ignored: [] });
+    expect(r.map).toEqual({ columns: { fullName: 0, partyGroup: 3 }, dates: {}, ignored: [] });
   });
 
   it.each([

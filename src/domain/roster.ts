@@ -4,10 +4,11 @@
  * secretary may write (labels in both languages) and today's date are passed in.
  */
 import { isValidDate, parseTypedDate } from './dates.js';
+import { needsBase } from './dues.js';
 import { duesCategories, exemptionKinds, memberships, reviewForms, type DuesCategory, type ExemptionKind, type Membership, type ReviewForm } from './members.js';
 import { checkFullName, containsIdNumber } from './names.js';
 import { roles, type Role } from './roles.js';
-import { fold } from './text.js';
+import { fold, toneNeutral } from './text.js';
 
 /** The columns, in the template's order. */
 export const rosterFields = [
@@ -50,6 +51,12 @@ export interface RosterVocabulary {
   reviewForms: Record<ReviewForm, string[]>;
   yes: string[];
   no: string[];
+  /**
+   * Headers naming one of the two dates a party roll often has side by side: the admission day
+   * ("Ngày vào Đảng") and the day the member became full ("Ngày chính thức"). The roll keeps one
+   * date per member: the full day for full members, the admission day for probationary ones.
+   */
+  dateHeaders?: { admitted: string[]; full: string[] };
 }
 
 export interface RosterExemption {
@@ -119,6 +126,8 @@ export interface RosterProblem {
 /** Headers that name a citizen ID: the bot never stores those numbers, so such a file is refused. */
 const ID_HEADER = /\b(cccd|cmnd|cmt|can cuoc|dinh danh|chung minh|citizen|id number|identity|id card|national id)\b/;
 const ID_VALUE = /^(\d{9}|\d{12})$/;
+/** Phone numbers typed as numbers lose their 0 and look like old 9-digit ID cards: such a column is only read past. */
+const PHONE_HEADER = /\b(dien thoai|so dt|sdt|dt|di dong|phone|mobile|zalo)\b/;
 
 /** Folded words for matching; text of symbols only ("✓", "-") stays itself, so "-" never matches "✓". */
 const key = (text: string): string => fold(text).replace(/[^a-z0-9]+/g, ' ').trim() || text.trim();
@@ -126,6 +135,8 @@ const key = (text: string): string => fold(text).replace(/[^a-z0-9]+/g, ' ').tri
 export interface HeaderMap {
   /** Column index of each field found. */
   columns: Partial<Record<RosterField, number>>;
+  /** Columns of the admission and full-membership dates, when the file has them apart. */
+  dates: { admitted?: number; full?: number };
   /** Headers that are none of ours: read past, never stored. */
   ignored: string[];
 }
@@ -136,6 +147,9 @@ export function mapHeaders(grid: RawGrid, vocab: RosterVocabulary): { map: Heade
   const ignored: string[] = [];
   const known = new Map<string, RosterField>();
   for (const field of rosterFields) for (const label of vocab.headers[field]) known.set(key(label), field);
+  const dateKinds = new Map<string, 'admitted' | 'full'>();
+  for (const kind of ['admitted', 'full'] as const) for (const label of vocab.dateHeaders?.[kind] ?? []) dateKinds.set(key(label), kind);
+  const dates: HeaderMap['dates'] = {};
   // Columns without a header (blank, or past the header row's end) are read too: ID numbers hide there.
   const width = grid.rows.reduce((w, r) => Math.max(w, r.cells.length), grid.headers.length);
   for (let i = 0; i < width; i++) {
@@ -145,9 +159,16 @@ export function mapHeaders(grid: RawGrid, vocab: RosterVocabulary): { map: Heade
       if (looksLikeIdColumn(grid, i)) problems.push({ line: 1, field: null, code: 'ID_COLUMN', value: columnLetter(i) });
       continue;
     }
-    // Income bases are large numbers too: a column headed as one is not taken for ID numbers.
-    if (ID_HEADER.test(k) || (known.get(k) !== 'incomeBase' && looksLikeIdColumn(grid, i))) {
+    // Income bases are large numbers too, phone numbers lose their 0: such columns are not taken for ID numbers.
+    const numeric = known.get(k) === 'incomeBase' || PHONE_HEADER.test(k);
+    if (ID_HEADER.test(k) || (!numeric && looksLikeIdColumn(grid, i))) {
       problems.push({ line: 1, field: null, code: 'ID_COLUMN', value: short(header) });
+      continue;
+    }
+    const dateKind = dateKinds.get(k);
+    if (dateKind !== undefined) {
+      if (dates[dateKind] !== undefined) problems.push({ line: 1, field: 'membershipSince', code: 'DUPLICATE_COLUMN', value: short(header) });
+      else dates[dateKind] = i;
       continue;
     }
     const field = known.get(k);
@@ -159,7 +180,9 @@ export function mapHeaders(grid: RawGrid, vocab: RosterVocabulary): { map: Heade
     else columns[field] = i;
   }
   if (columns.fullName === undefined && !problems.some((p) => p.code === 'ID_COLUMN')) problems.push({ line: 1, field: 'fullName', code: 'NO_NAME_COLUMN' });
-  return { map: { columns, ignored }, problems };
+  // The template's one date column says it all; beside it, separate date columns would contradict it.
+  if (columns.membershipSince !== undefined && (dates.admitted !== undefined || dates.full !== undefined)) problems.push({ line: 1, field: 'membershipSince', code: 'DUPLICATE_COLUMN', value: short(grid.headers[dates.full ?? dates.admitted ?? 0] ?? '') });
+  return { map: { columns, dates, ignored }, problems };
 }
 
 /** Most filled cells of the column are 9- or 12-digit numbers: an ID column whatever its header says. */
@@ -281,8 +304,15 @@ export function readRoster(grid: RawGrid, vocab: RosterVocabulary, todayIso: str
   return { rows: problems.length > 0 ? [] : rows, ignored: map.ignored, problems };
 }
 
-/** Names match ignoring case and spacing, never diacritics: "Hùng" and "Hưng" are two people. */
-export const nameKey = (name: string): string => name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi');
+/** Names match ignoring case, spacing and where the tone mark sits ("Thủy" = "Thuỷ"), never the diacritics themselves: "Hùng" and "Hưng" are two people. */
+export const nameKey = (name: string): string =>
+  name
+    .normalize('NFC')
+    .trim()
+    .toLocaleLowerCase('vi')
+    .split(/\s+/)
+    .map(toneNeutral)
+    .join(' ');
 
 function readRow(raw: { line: number; cells: RawCell[] }, map: HeaderMap, vocab: RosterVocabulary, todayIso: string, problems: RosterProblem[]): RosterRow | null {
   const at = (f: RosterField): RawCell => (map.columns[f] === undefined ? null : (raw.cells[map.columns[f]] ?? null));
@@ -322,8 +352,11 @@ function readRow(raw: { line: number; cells: RawCell[] }, map: HeaderMap, vocab:
 
   assign(row, 'role', choose('role', vocab.roles, roles, 'ROLE_UNKNOWN'));
   assign(row, 'membership', choose('membership', vocab.memberships, memberships, 'MEMBERSHIP_UNKNOWN'));
-  const since = date('membershipSince');
-  if (since !== undefined && since > todayIso) fail('membershipSince', 'DATE_FUTURE', text('membershipSince'));
+  const sinceCell = sinceColumn(map, row.membership);
+  const sinceText = sinceCell === undefined ? '' : cellText(raw.cells[sinceCell] ?? null);
+  const since = sinceText === '' ? undefined : (parseRosterDate(raw.cells[sinceCell as number] ?? null, todayIso) ?? undefined);
+  if (sinceText !== '' && since === undefined) fail('membershipSince', 'DATE_INVALID', sinceText);
+  if (since !== undefined && since > todayIso) fail('membershipSince', 'DATE_FUTURE', sinceText);
   assign(row, 'membershipSince', since);
 
   const kind = choose('exemption', vocab.exemptions, exemptionKinds, 'EXEMPTION_KIND_UNKNOWN');
@@ -351,6 +384,12 @@ function readRow(raw: { line: number; cells: RawCell[] }, map: HeaderMap, vocab:
   // A row without a name, or whose name holds an ID number, is reported once and not matched
   // against others (a duplicate would repeat the number).
   return nameText === '' || (!name.ok && name.code === 'MEMBER.ID_NUMBER') ? null : row;
+}
+
+/** Where a row's membership date is: the template's column, else the full day for full members and the admission day for probationary ones. */
+function sinceColumn(map: HeaderMap, membership: Membership | undefined): number | undefined {
+  if (map.columns.membershipSince !== undefined) return map.columns.membershipSince;
+  return membership === 'probationary' ? map.dates.admitted : map.dates.full;
 }
 
 function assign<K extends keyof RosterRow>(row: RosterRow, k: K, v: RosterRow[K] | undefined): void {
@@ -470,8 +509,9 @@ function diff(row: RosterRow, rec: RosterRecord, rights: PlanRights, problems: R
   if (row.duesCategory !== undefined) change('duesCategory', rec.duesCategory, row.duesCategory);
   if (row.incomeBase !== undefined) {
     if (!rights.setIncome) problems.push({ line: row.line, field: 'incomeBase', code: 'INCOME_NOT_ALLOWED' });
+    // Flat-rate categories (students, abroad, others) keep no income base: a figure there changes nothing.
     // The figures stay out of the plan: it is shown to whoever imports, and logged in the audit.
-    else if (row.incomeBase !== rec.incomeBase) changes.push({ field: 'incomeBase', from: null, to: null });
+    else if (needsBase(row.duesCategory ?? rec.duesCategory) && row.incomeBase !== rec.incomeBase) changes.push({ field: 'incomeBase', from: null, to: null });
   }
   if (row.reviewForm !== undefined) change('reviewForm', rec.reviewForm, row.reviewForm);
   if (row.partyGroup !== undefined) change('partyGroup', rec.partyGroup, row.partyGroup);

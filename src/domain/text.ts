@@ -40,3 +40,17 @@ export function fold(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The five Vietnamese tone marks (the sixth tone has none), as combining characters. */
+const TONES = /[\u0300\u0301\u0303\u0309\u0323]/g;
+
+/**
+ * A word's letters with its tone set apart, so the old and new placements of the mark ("Thủy" /
+ * "Thuỷ", "Hòa" / "Hoà") are one spelling, while the letters themselves (ư ≠ u: "Hưng" ≠ "Hùng")
+ * and the tone (Hùng ≠ Hưng ≠ Hung) still tell names apart.
+ */
+export function toneNeutral(word: string): string {
+  const nfd = word.normalize('NFD');
+  const tones = (nfd.match(TONES) ?? []).sort().join('');
+  return `${nfd.replace(TONES, '').normalize('NFC')}${tones}`;
+}

@@ -48,7 +48,10 @@ describe('the words a secretary may write', () => {
     expect(vocab.headers.role).toEqual(expect.arrayContaining(['Chức vụ Đảng', 'Chức vụ đảng', 'Party role']));
     // A bare "Chức vụ" is usually the job title, not the role in the cell: it is not ours.
     expect(vocab.headers.role).not.toContain('Chức vụ');
-    expect(vocab.headers.membershipSince).toEqual(expect.arrayContaining(['Ngày vào Đảng', 'Ngày kết nạp', 'Ngày chính thức']));
+    expect(vocab.headers.membershipSince).toEqual(expect.arrayContaining(['Ngày kết nạp / chính thức', 'Ngày kết nạp hoặc chính thức']));
+    // The two dates a party roll has side by side are read apart (the full day, or the admission day).
+    expect(vocab.dateHeaders?.admitted).toEqual(expect.arrayContaining(['Ngày vào Đảng', 'Ngày kết nạp']));
+    expect(vocab.dateHeaders?.full).toEqual(expect.arrayContaining(['Ngày chính thức', 'Ngày công nhận chính thức']));
     expect(vocab.headers.partyGroup).toEqual(expect.arrayContaining(['Tổ', 'Tổ đảng']));
     expect(vocab.headers.incomeBase).toEqual(expect.arrayContaining(['Mức lương', 'Thu nhập', 'Lương đóng BHXH']));
     for (const f of rosterFields) {
@@ -103,7 +106,7 @@ describe('the words a secretary may write', () => {
 
   it('reads every short form through the roster rules', () => {
     const grid: RawGrid = {
-      headers: ['Họ tên', 'Chức vụ Đảng', 'CT/DB', 'Ngày vào Đảng', 'Hình thức miễn', 'Từ ngày miễn', 'SH tạm thời', 'Thu ĐP', 'Đối tượng', 'Mẫu', 'Tổ'],
+      headers: ['Họ tên', 'Chức vụ Đảng', 'CT/DB', 'Ngày kết nạp hoặc chính thức', 'Hình thức miễn', 'Từ ngày miễn', 'SH tạm thời', 'Thu ĐP', 'Đối tượng', 'Mẫu', 'Tổ'],
       rows: [
         { line: 2, cells: ['Nguyễn Văn An', 'PBT', 'DB', '5/3/2026', 'Tạm miễn', '1/9/2026', 'x', 'Có', 'Hưu', '2C', 'Tổ 1'] },
         { line: 3, cells: ['Trần Thị Bình', 'Chi uy vien', 'ct', '01/02/2010', 'mien han', '01/01/2020', 'không', 'No', 'sinh vien', 'mẫu 2b', null] },
@@ -114,6 +117,39 @@ describe('the words a secretary may write', () => {
     expect(problems).toEqual([]);
     expect(rows[0]).toMatchObject({ role: 'deputy', membership: 'probationary', membershipSince: '2026-03-05', exemption: { kind: 'temporary', from: '2026-09-01', to: null }, attachedTemporarily: true, collectsDues: true, duesCategory: 'pensioner', reviewForm: '2C', partyGroup: 'Tổ 1' });
     expect(rows[1]).toMatchObject({ role: 'committee', membership: 'full', membershipSince: '2010-02-01', exemption: { kind: 'permanent', from: '2020-01-01', to: null }, attachedTemporarily: false, collectsDues: false, duesCategory: 'student', reviewForm: '2B' });
+  });
+});
+
+describe('a roll with both dates, as party rolls have them', () => {
+  it('keeps the full day for full members and the admission day for probationary ones', () => {
+    const grid: RawGrid = {
+      headers: ['Họ và tên', 'Chính thức / Dự bị', 'Ngày vào Đảng', 'Ngày chính thức'],
+      rows: [
+        { line: 2, cells: ['Nguyễn Văn An', 'Chính thức', '03/02/2010', '03/02/2011'] },
+        { line: 3, cells: ['Trần Thị Bình', 'Dự bị', '19/05/2026', null] },
+        { line: 4, cells: ['Lê Văn Cường', 'Chính thức', '01/01/2000', null] },
+      ],
+    };
+    const { rows, problems } = readRoster(grid, vocab, today);
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => [r.fullName, r.membershipSince])).toEqual([
+      ['Nguyễn Văn An', '2011-02-03'],
+      ['Trần Thị Bình', '2026-05-19'],
+      ['Lê Văn Cường', undefined],
+    ]);
+  });
+
+  it('names the wrong date in its own column, and refuses a separate date beside the template’s one', () => {
+    const bad = readRoster({ headers: ['Họ và tên', 'Chính thức / Dự bị', 'Ngày vào Đảng', 'Ngày chính thức'], rows: [{ line: 2, cells: ['Nguyễn Văn An', 'Chính thức', '03/02/2010', '31/02/2011'] }] }, vocab, today);
+    expect(bad.problems).toEqual([{ line: 2, field: 'membershipSince', code: 'DATE_INVALID', value: '31/02/2011' }]);
+    const both = readRoster({ headers: ['Họ và tên', 'Ngày kết nạp / chính thức', 'Ngày chính thức'], rows: [{ line: 2, cells: ['Nguyễn Văn An', '03/02/2010', '03/02/2011'] }] }, vocab, today);
+    expect(both.problems).toEqual([{ line: 1, field: 'membershipSince', code: 'DUPLICATE_COLUMN', value: 'Ngày chính thức' }]);
+  });
+
+  it('reads a phone column typed as numbers past, not as ID numbers', () => {
+    const r = readRoster({ headers: ['Họ và tên', 'Số điện thoại'], rows: [{ line: 2, cells: ['Nguyễn Văn An', 912_345_678] }] }, vocab, today);
+    expect(r.problems).toEqual([]);
+    expect(r.ignored).toEqual(['Số điện thoại']);
   });
 });
 
@@ -222,7 +258,7 @@ describe('reading an Excel file', () => {
   it('turns every kind of cell into what the rules read', async () => {
     const buffer = await workbook((wb) => {
       const ws = wb.addWorksheet('Sheet1');
-      ws.addRow(['Họ tên', 'Chức vụ Đảng', 'Ngày vào Đảng', 'Thu đảng phí', 'Mức lương', 'Ghi chú', 'Tổ']);
+      ws.addRow(['Họ tên', 'Chức vụ Đảng', 'Ngày kết nạp hoặc chính thức', 'Thu đảng phí', 'Mức lương', 'Ghi chú', 'Tổ']);
       ws.addRow(['Nguyễn Thị Hồng Nhung', 'ĐV', utc('2015-02-03'), true, 8_500_000, { formula: 'TEXT(1,"0")', result: 'một' }, { richText: [{ text: 'Tổ ', font: { bold: true } }, { text: 'Một' }] }]);
       ws.addRow(['Trần Văn Bình', { formula: '"P"&"BT"', result: 'PBT' }, '5/3/2016', 'Không', { formula: 'E2*2', result: 17_000_000 }, { error: '#N/A' as ExcelJS.ErrorValue }, { text: 'Tổ 2', hyperlink: 'https://example.org' }]);
       ws.addRow([]);
@@ -231,7 +267,7 @@ describe('reading an Excel file', () => {
       ws.getCell('C5').numFmt = 'dd/mm/yyyy';
     });
     const grid = await readRosterFile(buffer, 'Danh sach.XLSX', vocab);
-    expect(grid.headers).toEqual(['Họ tên', 'Chức vụ Đảng', 'Ngày vào Đảng', 'Thu đảng phí', 'Mức lương', 'Ghi chú', 'Tổ']);
+    expect(grid.headers).toEqual(['Họ tên', 'Chức vụ Đảng', 'Ngày kết nạp hoặc chính thức', 'Thu đảng phí', 'Mức lương', 'Ghi chú', 'Tổ']);
     expect(grid.rows).toEqual([
       { line: 2, cells: ['Nguyễn Thị Hồng Nhung', 'ĐV', utc('2015-02-03'), true, 8_500_000, 'một', 'Tổ Một'] },
       { line: 3, cells: ['Trần Văn Bình', 'PBT', '5/3/2016', 'Không', 17_000_000, null, 'Tổ 2'] },

@@ -71,6 +71,7 @@ export function rosterVocabulary(translator: Translator): RosterVocabulary {
     reviewForms: group('reviewForm', reviewForms),
     yes: all('rosterFiles.choices.yes', 'rosterFiles.valueAliases.yes'),
     no: all('rosterFiles.choices.no', 'rosterFiles.valueAliases.no'),
+    dateHeaders: { admitted: all('rosterFiles.dateHeaders.admitted'), full: all('rosterFiles.dateHeaders.full') },
   };
 }
 

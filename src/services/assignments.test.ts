@@ -283,12 +283,12 @@ describe('reminders and overdue notices (the job)', () => {
 
   it('keeps quiet hours, writes nothing on a dry run, and skips finished tasks and members who left', () => {
     const row = s.assignments.create(sec(), f.cell.id, { memberId: target().id, title: 'Viết tin bài', deadline: '2026-03-20', criterion: 1 });
-    expect(s.assignments.runJob(utc('2026-03-17T15:00:00'), false)).toEqual({ reminders: 0, overdue: 0 }); // 22:00 local
+    expect(s.assignments.runJob(utc('2026-03-17T15:00:00'), false)).toEqual({ cards: 0, reminders: 0, overdue: 0 }); // 22:00 local
     const before = inputSnapshot(w.store);
-    expect(s.assignments.runJob(utc('2026-03-17T05:00:00'), true)).toEqual({ reminders: 1, overdue: 0 });
+    expect(s.assignments.runJob(utc('2026-03-17T05:00:00'), true)).toEqual({ cards: 0, reminders: 1, overdue: 0 });
     expect(inputSnapshot(w.store)).toEqual(before);
     s.assignments.respond(f.target.caller, row.id, 'done');
-    expect(s.assignments.runJob(utc('2026-03-19T05:00:00'), false)).toEqual({ reminders: 0, overdue: 0 });
+    expect(s.assignments.runJob(utc('2026-03-19T05:00:00'), false)).toEqual({ cards: 0, reminders: 0, overdue: 0 });
 
     const leaver = addMember(w, f.cell.id, addPerson(w, 'telegram', '777', 'Tí'), 'Lý Văn Tí');
     const t2 = s.assignments.create(sec(), f.cell.id, { memberId: leaver.id, title: 'Việc', deadline: '2026-03-20', criterion: 1 });
@@ -312,6 +312,6 @@ describe('reminders and overdue notices (the job)', () => {
 
   it('sends no overdue notice for a task entered after its deadline', () => {
     s.assignments.create(sec(), f.cell.id, { memberId: target().id, title: 'Việc cũ', deadline: '2026-03-01', criterion: 1 });
-    expect(s.assignments.runJob(utc('2026-03-10T05:00:00'), false)).toEqual({ reminders: 0, overdue: 0 });
+    expect(s.assignments.runJob(utc('2026-03-10T05:00:00'), false)).toEqual({ cards: 0, reminders: 0, overdue: 0 });
   });
 });

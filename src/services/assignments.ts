@@ -336,39 +336,76 @@ export class AssignmentService {
 
   // ---- scheduled: reminders and overdue notices ----------------------------------------------------------------
 
-  runJob(now: number, dryRun: boolean): { reminders: number; overdue: number } {
-    const report = { reminders: 0, overdue: 0 };
-    // Only deadlines near enough for a reminder or an overdue notice (a day of margin for time zones).
+  /** Tasks whose card is known to be queued, with when (its assignee had it from then): the job stops looking them up. */
+  private readonly carded = new Map<number, number>();
+
+  runJob(now: number, dryRun: boolean): JobReport {
+    const report: JobReport = { cards: 0, reminders: 0, overdue: 0 };
+    // Reminders and overdue notices only for deadlines near enough (a day of margin for time zones);
+    // the card of a task given before its member could be reached, for every task still running.
     const { from, to } = jobHorizon(now);
     const cells = new Map<number, JobCell>();
-    for (const row of this.a.repo.activeDueBetween(from, to)) {
+    for (const row of this.a.repo.activeDueBetween('0000-01-01', '9999-12-31')) {
       try {
-        this.tend(row, now, dryRun, report, cells);
+        const c = this.jobCell(row.cellId, now, cells);
+        const cardAt = this.deliverCard(row, now, dryRun, report, c);
+        if (row.deadline >= from && row.deadline <= to) this.tend(row, now, dryRun, report, c, cardAt);
       } catch (err) {
         this.a.log?.error({ err, job: 'assignments', assignment: row.id }, 'assignment job step failed');
       }
     }
-    if (report.reminders + report.overdue > 0) this.a.log?.info({ job: 'assignments', ...report, dryRun }, 'assignment notices queued');
+    if (report.cards + report.reminders + report.overdue > 0) this.a.log?.info({ job: 'assignments', ...report, dryRun }, 'assignment notices queued');
     return report;
   }
 
-  private tend(row: AssignmentRow, now: number, dryRun: boolean, report: { reminders: number; overdue: number }, cells: Map<number, JobCell>): void {
-    let c = cells.get(row.cellId);
-    if (!c) {
-      const cell = this.cell(row.cellId);
-      const s = this.a.settings.of(cell.id);
-      const quiet = { from: s.meetings.quietFrom, to: s.meetings.quietTo };
-      c = { cell, quiet, quietNow: isQuiet(now, cell.timezone, quiet), daysBefore: s.assignments.reminderDaysBefore, hour: s.assignments.reminderHour, today: isoDateIn(now, cell.timezone) };
-      cells.set(row.cellId, c);
+  private jobCell(cellId: number, now: number, cells: Map<number, JobCell>): JobCell {
+    const known = cells.get(cellId);
+    if (known) return known;
+    const cell = this.cell(cellId);
+    const s = this.a.settings.of(cell.id);
+    const quiet = { from: s.meetings.quietFrom, to: s.meetings.quietTo };
+    const c = { cell, quiet, quietNow: isQuiet(now, cell.timezone, quiet), daysBefore: s.assignments.reminderDaysBefore, hour: s.assignments.reminderHour, today: isoDateIn(now, cell.timezone) };
+    cells.set(cellId, c);
+    return c;
+  }
+
+  /**
+   * The new task's card, for a task given to a member the bot could not write to then (imported,
+   * no chat account yet): it goes on the first run (out of quiet hours) after they join. Keyed
+   * like the card `create` sends, so a member gets it once either way. Returns when the card was
+   * (or, on a dry run, would be) queued; undefined while it cannot be.
+   */
+  private deliverCard(row: AssignmentRow, now: number, dryRun: boolean, report: JobReport, c: JobCell): number | undefined {
+    const known = this.carded.get(row.id);
+    if (known !== undefined) return known;
+    const key = `asg:${row.id}:new`;
+    const queued = this.deps.repos.outbox.byKey(key);
+    if (queued) {
+      this.carded.set(row.id, queued.createdAt);
+      return queued.createdAt;
     }
+    if (c.quietNow) return undefined;
+    const assignee = this.deps.repos.members.get(row.memberId);
+    if (!assignee || assignee.status !== 'active' || !this.a.notifier.accountFor(assignee.personId)) return undefined;
+    report.cards++;
+    if (dryRun) return now;
+    const people = this.people(row);
+    if (!this.a.notifier.toPerson(assignee.personId, row.cellId, key, (t) => newTaskNotice(t, this.localeOf(assignee.personId), row, people, c.cell.timezone, c.today, c.cell.name))) return undefined;
+    this.carded.set(row.id, now);
+    return now;
+  }
+
+  private tend(row: AssignmentRow, now: number, dryRun: boolean, report: JobReport, c: JobCell, cardAt: number | undefined): void {
     // Nothing goes out in quiet hours; the next tick after them catches up.
     if (c.quietNow) return;
     const { cell, quiet, daysBefore: reminderDaysBefore, hour: reminderHour, today } = c;
     const tz = cell.timezone;
     const { outbox } = this.deps.repos;
-    const slot = dueReminder(reminderSlots(row.deadline, reminderDaysBefore, reminderHour, tz, quiet), row.createdAt, now, row.deadline, tz, quiet);
+    // A task counts from when its card reached the member: one given before they joined gets no reminder from an earlier slot.
+    const assignedAt = Math.max(row.createdAt, cardAt ?? row.createdAt);
+    const slot = dueReminder(reminderSlots(row.deadline, reminderDaysBefore, reminderHour, tz, quiet), assignedAt, now, row.deadline, tz, quiet);
     const remKey = slot ? `asg:${row.id}:rem:${row.deadline}:${slot.daysBefore}` : null;
-    const lateKey = overdueDue(row.deadline, row.createdAt, now, reminderHour, tz, quiet) ? `asg:${row.id}:late:${row.deadline}` : null;
+    const lateKey = overdueDue(row.deadline, assignedAt, now, reminderHour, tz, quiet) ? `asg:${row.id}:late:${row.deadline}` : null;
     // A notice already queued (by this process or another) is not built again every minute.
     const remind = remKey !== null && outbox.byKey(remKey) === undefined;
     const late = lateKey !== null && outbox.byKey(lateKey) === undefined;
@@ -377,18 +414,24 @@ export class AssignmentService {
     if (!assignee || assignee.status !== 'active') return;
     const people = this.people(row);
     const locale = this.localeOf(assignee.personId);
+    // Counted when queued (or, on a dry run, when it would be): a member not reachable yet is tried again on later runs.
+    const reachable = this.a.notifier.accountFor(assignee.personId) !== null;
     if (remind && remKey) {
-      report.reminders++;
       const build = (t: Translate): OutMessage => ({ text: [reminderHeading(t, row.deadline, today, tz, locale), '', taskText(t, locale, row, people, tz, today)].join('\n'), choices: assigneeChoices(t, row) });
-      if (!dryRun) this.a.notifier.toPerson(assignee.personId, cell.id, remKey, build, false);
+      if (dryRun ? reachable : this.a.notifier.toPerson(assignee.personId, cell.id, remKey, build, false)) report.reminders++;
     }
     if (late && lateKey) {
-      report.overdue++;
-      if (dryRun) return;
-      this.a.notifier.toPerson(assignee.personId, cell.id, lateKey, (t) => ({
-        text: [t('assignments.notice.overdueMember'), '', taskText(t, locale, row, people, tz, today)].join('\n'),
-        choices: assigneeChoices(t, row),
-      }));
+      if (dryRun) {
+        if (reachable) report.overdue++;
+        return;
+      }
+      if (
+        this.a.notifier.toPerson(assignee.personId, cell.id, lateKey, (t) => ({
+          text: [t('assignments.notice.overdueMember'), '', taskText(t, locale, row, people, tz, today)].join('\n'),
+          choices: assigneeChoices(t, row),
+        }))
+      )
+        report.overdue++;
       for (const leader of this.leadersFor(row)) {
         const leaderLocale = this.localeOf(leader.personId);
         this.a.notifier.toPerson(leader.personId, cell.id, `${lateKey}:p${leader.personId}`, (t) => ({
@@ -398,6 +441,13 @@ export class AssignmentService {
       }
     }
   }
+}
+
+interface JobReport {
+  /** Cards of tasks given before their member could be reached. */
+  cards: number;
+  reminders: number;
+  overdue: number;
 }
 
 interface JobCell {

@@ -120,9 +120,13 @@ export class DuesCycle {
 
       // The month's reminder: not for an exempt month, one already paid, or one declared ahead.
       if (line && line.remindedAt === null && reminderDue(current, today, s.reminderDay) && line.due !== 0 && !isSettled(line.settlement) && !line.pending) {
-        reminded.push(line.chargeId);
         const notice: ReminderNotice = { cell, member, line, older, collectors, portalUrl: rules.dues.portalUrl, flexible: spans.some((sp) => sp.to === null || sp.to >= today) };
-        if (this.notifier.toPerson(member.personId, cell.id, `dues:remind:${member.id}:${current}`, (t) => this.notices.reminder(t, notice))) report.reminders++;
+        const key = `dues:remind:${member.id}:${current}`;
+        const queued = this.notifier.toPerson(member.personId, cell.id, key, (t) => this.notices.reminder(t, notice));
+        if (queued) report.reminders++;
+        // Reminded only once it is queued: a member with no chat account yet (imported, not joined)
+        // stays due and gets this month's reminder on the first run after they join.
+        if (queued || this.deps.repos.outbox.byKey(key)) reminded.push(line.chargeId);
       } else if (nudgeNow) {
         const owed = owedMonths(mine, today, s.reminderDay, spans);
         const cycleLine = mine.find((l) => l.month === window.cycle);

@@ -1,10 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { encodeCode, INVITE_CODE_LENGTH, inviteProblem, normaliseCode } from '../domain/invites.js';
 import { checkFullName } from '../domain/names.js';
+import { nameKey } from '../domain/roster.js';
 import type { CellRow } from '../store/repos/cells.js';
 import type { InviteRow } from '../store/repos/invites.js';
 import type { MemberRow } from '../store/repos/members.js';
+import { RosterRepo } from '../store/repos/roster.js';
 import { isoDateIn } from '../conversation/format.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
@@ -13,6 +15,18 @@ export const hashCode = (code: string): string => createHash('sha256').update(co
 
 export function newCode(length: number): string {
   return encodeCode(randomBytes(length), length);
+}
+
+/**
+ * What shows the caller holds a personal invite: the code itself, or its hash kept in the dialogue
+ * opened with it. An invite id alone (a forged button press) is never enough.
+ */
+export type CodeProof = { code: string } | { codeHash: string };
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface CreatedInvite {
@@ -111,15 +125,23 @@ export class InviteService {
     return target;
   }
 
+  /** The personal invite the proof opens; refused as "not found" when the id and the code do not belong together. */
+  private presented(inviteId: number, proof: CodeProof): InviteRow & { memberId: number } {
+    const invite = this.deps.repos.invites.get(inviteId);
+    if (!invite || invite.memberId === null) throw new DomainError('INVITE.NOT_FOUND');
+    const hash = 'code' in proof ? hashCode(normaliseCode(proof.code, INVITE_CODE_LENGTH) ?? '') : proof.codeHash;
+    if (!sameHash(hash, invite.codeHash)) throw new DomainError('INVITE.NOT_FOUND');
+    return { ...invite, memberId: invite.memberId };
+  }
+
   /**
    * "Đúng": the person becomes the imported member, already approved, with every imported field.
    * A row they had in the cell before (a request, a past membership) keeps its history apart.
    */
-  joinPersonal(personId: number, inviteId: number): MemberRow {
+  joinPersonal(personId: number, inviteId: number, proof: CodeProof): MemberRow {
     const { repos, store, clock } = this.deps;
     return store.db.transaction(() => {
-      const invite = repos.invites.get(inviteId);
-      if (!invite || invite.memberId === null) throw new DomainError('INVITE.NOT_FOUND');
+      const invite = this.presented(inviteId, proof);
       const target = this.personalTarget(invite);
       const existing = repos.members.inCell(invite.cellId, personId);
       if (existing?.status === 'active') throw new DomainError('INVITE.ALREADY_MEMBER', { cell: repos.cells.get(invite.cellId)?.name ?? '' });
@@ -131,7 +153,8 @@ export class InviteService {
         repos.members.reassign(existing.id, apart);
         if (existing.status === 'pending') {
           repos.members.update(existing.id, { status: 'rejected', updatedAt: now });
-          repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'join.reject', targetMemberId: existing.id, details: { supersededBy: 'personalInvite' }, createdAt: now });
+          // Nobody refused it: the personal invite took its place.
+          repos.audit.record({ cellId: invite.cellId, actorPersonId: null, action: 'join.superseded', targetMemberId: existing.id, details: { supersededBy: 'personalInvite', inviteId: invite.id, memberId: target.id }, createdAt: now });
         }
       }
       repos.members.reassign(target.id, personId);
@@ -143,12 +166,57 @@ export class InviteService {
   }
 
   /** "Không phải": the code stays unused; the audit (and the secretary) learn that the wrong person holds it. */
-  declinePersonal(personId: number, inviteId: number): MemberRow {
-    const invite = this.deps.repos.invites.get(inviteId);
-    if (!invite || invite.memberId === null) throw new DomainError('INVITE.NOT_FOUND');
+  declinePersonal(personId: number, inviteId: number, proof: CodeProof): MemberRow {
+    const invite = this.presented(inviteId, proof);
     const target = this.personalTarget(invite);
     this.deps.repos.audit.record({ cellId: invite.cellId, actorPersonId: personId, action: 'invite.personalDeclined', targetMemberId: target.id, details: { inviteId: invite.id }, createdAt: this.deps.clock.now() });
     return target;
+  }
+
+  /**
+   * Active members of the request's cell with the same name (by `nameKey`) whose person has no chat
+   * account yet: most likely the requester, imported from the roll, who used the cell's general invite
+   * instead of their personal one. Only a request waiting for a decision has any.
+   */
+  namesakes(request: Pick<MemberRow, 'cellId' | 'fullName' | 'status'>): MemberRow[] {
+    if (request.status !== 'pending') return [];
+    const { repos } = this.deps;
+    const key = nameKey(request.fullName);
+    return repos.members
+      .list(request.cellId, ['active'])
+      .filter((m) => nameKey(m.fullName) === key && repos.people.accountsOf(m.personId).length === 0)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * "Là đồng chí X": the request is the imported member X, not a new member. X gets the requester's
+   * person (and so their chat account) and keeps every imported field; the request row is set aside on
+   * a person of its own; X's unused personal invites stop working. Only the first decision counts.
+   */
+  decideAs(caller: Caller, requestId: number, targetMemberId: number): MemberRow {
+    const { repos, store, clock } = this.deps;
+    const pending = repos.members.get(requestId);
+    if (!pending) throw new DomainError('MEMBER.NOT_FOUND');
+    this.access.require(caller, pending.cellId, 'join.decide');
+    return store.db.transaction(() => {
+      const request = repos.members.get(requestId);
+      if (!request || request.status !== 'pending') throw new DomainError('JOIN.NOT_PENDING');
+      // Checked again here: the namesake may have joined with their personal invite since the card was sent.
+      const target = this.namesakes(request).find((m) => m.id === targetMemberId);
+      if (!target) throw new DomainError('MEMBER.NOT_FOUND');
+      const now = clock.now();
+      const requester = request.personId;
+      const placeholder = target.personId;
+      if (!repos.members.transition(request.id, 'pending', { status: 'rejected', updatedAt: now })) throw new DomainError('JOIN.NOT_PENDING');
+      repos.members.reassign(request.id, repos.people.createPerson(now));
+      repos.audit.record({ cellId: request.cellId, actorPersonId: caller.personId, action: 'join.superseded', targetMemberId: request.id, details: { matchedTo: target.id }, createdAt: now });
+      repos.members.reassign(target.id, requester);
+      const joined = repos.members.update(target.id, { inviteId: request.inviteId, updatedAt: now }) as MemberRow;
+      new RosterRepo(store.db).revokePersonal([target.id], now);
+      if (repos.members.ofPerson(placeholder).length === 0) repos.people.deletePersonIfOrphan(placeholder);
+      repos.audit.record({ cellId: request.cellId, actorPersonId: caller.personId, action: 'join.matched', targetMemberId: target.id, details: { requestId: request.id }, createdAt: now });
+      return joined;
+    });
   }
 
   /** Approve or refuse a pending member; only the first decision counts. */

@@ -251,9 +251,11 @@ export class AttendanceService extends MeetingBase {
   private buildReport(meeting: MeetingRow): MeetingReport {
     const facts = this.facts(meeting.id);
     const rule = this.settingsOf(meeting.cellId).quorum;
+    const keys = this.m.repo.outboxKeys(`mtg:${meeting.id}:inv:`);
     const unreachable = facts.flatMap((f) => {
-      if (!f.row.invited) return [];
-      const invite = this.repos.outbox.byKey(`mtg:${meeting.id}:inv:p${f.row.personId}`);
+      // Invited, or expected once invitations went out but never invited: the bot had no chat to write to.
+      if (!f.row.invited && !(f.expected && meeting.invitedAt !== null)) return [];
+      const invite = this.latestInvitation(meeting.id, f.row.personId, keys);
       const accounts = this.repos.people.accountsOf(f.row.personId);
       if (invite?.status === 'failed') return [{ fullName: f.fullName, reason: invite.lastError ?? '' }];
       if (!invite && !accounts.some((a) => a.reachable)) return [{ fullName: f.fullName, reason: accounts[0]?.unreachableReason ?? '' }];

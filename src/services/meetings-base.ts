@@ -12,6 +12,7 @@ import type { CellSettings } from '../domain/settings.js';
 import type { CellRow } from '../store/repos/cells.js';
 import type { AttendeeInsert, AttendeeRow, MeetingRepo, MeetingRow } from '../store/repos/meetings.js';
 import type { MemberRow } from '../store/repos/members.js';
+import type { OutboxRow } from '../store/repos/outbox.js';
 import type { Access } from './access.js';
 import type { Caller, ServiceDeps } from './context.js';
 import { groupCard, type Rsvps } from './meetings-messages.js';
@@ -86,8 +87,7 @@ export class MeetingBase {
   }
 
   /** Active members the meeting is about: the whole cell, or its committee for a committee meeting. */
-  protected rosterMembers(meeting: Pick<MeetingRow, 'cellId' | 'kind'>): MemberRow[] {
-    const all = this.repos.members.list(meeting.cellId, ['active']);
+  protected rosterMembers(meeting: Pick<MeetingRow, 'cellId' | 'kind'>, all: MemberRow[] = this.repos.members.list(meeting.cellId, ['active'])): MemberRow[] {
     return meeting.kind === 'committee' ? all.filter((x) => COMMITTEE_ROLES.includes(x.role)) : all;
   }
 
@@ -96,19 +96,32 @@ export class MeetingBase {
 
   /**
    * Brings the meeting's rows in line with the roster on the meeting's date: adds members who
-   * joined, and re-reads who is expected (exemptions, attachment, leaving). Rows of members who
-   * left stay, no longer expected. Returns rows newly expected and not yet invited.
+   * joined, re-reads who is expected (exemptions, attachment, leaving) and whose person each row
+   * is (a personal invite or a linked account moves a membership to another person; the row, keyed
+   * by member, stays). Rows of members who left stay, no longer expected. Returns rows expected and
+   * not yet invited: invited means an invitation was queued, so a member the bot could not reach
+   * yet (no chat account) stays due until it can.
    */
-  protected syncRoster(meeting: MeetingRow): AttendeeRow[] {
+  protected syncRoster(meeting: MeetingRow, roster?: MemberRow[]): AttendeeRow[] {
+    return this.rosterSync(meeting, roster).due;
+  }
+
+  /** `syncRoster`, also giving every row and saying whether they were re-read (the group card's counts may have moved). */
+  protected rosterSync(meeting: MeetingRow, roster: MemberRow[] = this.rosterMembers(meeting)): { rows: AttendeeRow[]; due: AttendeeRow[]; changed: boolean } {
     const fingerprint = `${meeting.startsAt}:${this.m.repo.rosterFingerprint(meeting.cellId)}`;
     const rows = new Map(this.m.repo.attendees(meeting.id).map((r) => [r.memberId, r]));
-    if (this.synced.get(meeting.id) === fingerprint) return [...rows.values()].filter((r) => r.expected && !r.invited);
+    // The fingerprint does not see a membership moving to another person (nor a new row at the
+    // same instant), so the rows' persons are compared with the roster's every time.
+    const current = roster.every((x) => rows.get(x.id)?.personId === x.personId);
+    if (current && this.synced.get(meeting.id) === fingerprint) {
+      const all = [...rows.values()];
+      return { rows: all, due: all.filter((r) => r.expected && !r.invited), changed: false };
+    }
     const tz = this.cell(meeting.cellId).timezone;
     const date = localIso(meeting.startsAt, tz);
     const now = this.now();
     const byMember = new Map<number, { kind: 'permanent' | 'temporary'; from: string; to: string | null }[]>();
     for (const e of this.repos.members.exemptionsInCell(meeting.cellId)) byMember.set(e.memberId, [...(byMember.get(e.memberId) ?? []), { kind: e.kind, from: e.fromDate, to: e.toDate }]);
-    const roster = this.rosterMembers(meeting);
     const inRoster = new Set(roster.map((x) => x.id));
     this.m.deps.store.db.transaction(() => {
       const fresh: AttendeeInsert[] = [];
@@ -128,7 +141,26 @@ export class MeetingBase {
       }
     });
     this.synced.set(meeting.id, fingerprint);
-    return this.m.repo.attendees(meeting.id).filter((r) => r.expected && !r.invited);
+    const all = this.m.repo.attendees(meeting.id);
+    return { rows: all, due: all.filter((r) => r.expected && !r.invited), changed: true };
+  }
+
+  /** The idempotency key of the invitation to a person: the first (`n` = 0), or the `n`th sent again. */
+  protected static invitationKey(meetingId: number, personId: number, n = 0): string {
+    return `mtg:${meetingId}:inv:p${personId}${n > 0 ? `:r${n}` : ''}`;
+  }
+
+  /** How many invitations to the person are in the outbox, from the meeting's invitation keys. */
+  protected static invitationCount(keys: ReadonlySet<string>, meetingId: number, personId: number): number {
+    let n = 0;
+    while (keys.has(MeetingBase.invitationKey(meetingId, personId, n))) n++;
+    return n;
+  }
+
+  /** The person's latest invitation to the meeting (one sent again replaces one that could not be delivered). */
+  protected latestInvitation(meetingId: number, personId: number, keys: ReadonlySet<string> = this.m.repo.outboxKeys(`mtg:${meetingId}:inv:`)): OutboxRow | undefined {
+    const n = MeetingBase.invitationCount(keys, meetingId, personId);
+    return n === 0 ? undefined : this.repos.outbox.byKey(MeetingBase.invitationKey(meetingId, personId, n - 1));
   }
 
   /**

@@ -4,7 +4,7 @@ import { checkInWindow, dueOccurrences, dueReminder, isCheckInOpen, quarterWarni
 import { HOUR_MS, localIso, quarterOf } from '../domain/meetings-time.js';
 import type { Logger } from '../logger.js';
 import type { Job } from '../modules.js';
-import type { MeetingRow, MeetingRuleRow } from '../store/repos/meetings.js';
+import type { AttendeeRow, MeetingRow, MeetingRuleRow } from '../store/repos/meetings.js';
 import type { AttendanceService } from './meetings-attendance.js';
 import { MeetingBase, type MeetingDeps } from './meetings-base.js';
 import { meetingTitle, reminder } from './meetings-messages.js';
@@ -110,13 +110,38 @@ export class MeetingJobs extends MeetingBase {
     if (!slot) return;
     const prefix = `mtg:${meeting.id}:rem:${meeting.startsAt}:${slot.offset}:`;
     const done = this.m.repo.outboxKeys(prefix);
-    const due = this.m.repo.attendees(meeting.id).filter((row) => row.expected && row.invited && reminderAudience(row.rsvp, slot.final) !== null && !done.has(`${prefix}p${row.personId}`));
+    const audience = this.m.repo.attendees(meeting.id).filter((row) => row.expected && row.invited && reminderAudience(row.rsvp, slot.final) !== null && !done.has(`${prefix}p${row.personId}`));
+    const invitedAt = this.invitationTimes(meeting, audience);
+    const due = audience.filter((row) => invitedAt(row) < slot.dueAt);
     let queued = 0;
     await this.inChunks(due, (row) => {
       const audience = reminderAudience(row.rsvp, slot.final) ?? 'nudge';
       if (this.send(row.personId, meeting.cellId, `${prefix}p${row.personId}`, (t, locale) => reminder(t, locale, meeting, tz, audience, row.rsvp), { bulk: true, essential: false, expiresAt: meeting.startsAt })) queued++;
     });
     if (queued > 0) this.log.info({ job: 'meetings', meeting: meeting.id, offset: slot.offset, queued }, 'reminders queued');
+  }
+
+  /**
+   * When each row's invitation reached (or will reach) its person. Most rows were invited with the
+   * meeting; one invited later (a member who joined since, or could not be reached until now)
+   * counts from its own invitation, so no reminder follows it from a slot that came before it.
+   * Only rows changed since the meeting's invitations are looked up: a few one by one, many (the
+   * attendees at the final reminder) in one read of the meeting's invitations.
+   */
+  private invitationTimes(meeting: MeetingRow, rows: readonly AttendeeRow[]): (row: AttendeeRow) => number {
+    const since = meeting.invitedAt ?? meeting.createdAt;
+    const changed = rows.filter((row) => row.updatedAt > since);
+    if (changed.length === 0) return () => since;
+    const keys = this.m.repo.outboxKeys(`mtg:${meeting.id}:inv:`);
+    const all = changed.length > 50 ? new Map(this.repos.outbox.byKeyPrefix(`mtg:${meeting.id}:inv:`).map((r) => [r.idempotencyKey, r])) : null;
+    return (row) => {
+      if (row.updatedAt <= since) return since;
+      const n = MeetingBase.invitationCount(keys, meeting.id, row.personId);
+      if (n === 0) return since;
+      const key = MeetingBase.invitationKey(meeting.id, row.personId, n - 1);
+      const own = all ? all.get(key) : this.repos.outbox.byKey(key);
+      return own ? Math.max(since, own.createdAt, own.nextAttemptAt) : since;
+    };
   }
 
   /** From a day ahead: when the answers already make the quorum unreachable, the leaders hear it once. */
@@ -137,6 +162,8 @@ export class MeetingJobs extends MeetingBase {
   private async openCheckIn(meeting: MeetingRow, mode: 'code' | 'button', closesAt: number): Promise<void> {
     const tz = this.cell(meeting.cellId).timezone;
     if (mode === 'button') {
+      // After the start the invitations no longer sync the roster: a member who joined meanwhile gets the button too.
+      this.syncRoster(meeting);
       const prefix = `mtg:${meeting.id}:ci:${meeting.startsAt}:`;
       const done = this.m.repo.outboxKeys(prefix);
       const due = this.m.repo.attendees(meeting.id).filter((row) => row.expected && row.checkedInAt === null && row.rsvp !== 'absent' && !done.has(`${prefix}p${row.personId}`));

@@ -28,6 +28,9 @@ export interface MeetingListItem {
 
 const MAX_TEXT = 500;
 
+/** Times an invitation that could not be delivered is sent again, at most (each after the person came back). */
+const RESEND_LIMIT = 3;
+
 /** Checks free text (place, agenda, reason): trimmed, 2–500 characters, or refused. */
 export function cleanText(input: string | null, required = false): string | null {
   const v = (input ?? '').trim();
@@ -138,28 +141,74 @@ export class MeetingService extends MeetingBase {
     });
   }
 
+  /** Persons whose invitation to a meeting (by id) is known to be delivered: the tick stops looking them up. */
+  private readonly delivered = new Map<number, Set<number>>();
+
   /**
    * Invites everyone expected who has not been invited yet (quiet hours respected when there is
    * time), posts or refreshes the group card, and tells the superior contact the first time.
+   * A member the bot cannot write to yet (imported, no chat account) stays due: the first call
+   * after they join (the next tick) invites them. Each person is invited once (the outbox key),
+   * and an invitation that could not be delivered goes again once the person can be reached.
+   * Returns how many invitations were queued.
    */
   async inviteAll(meeting: MeetingRow): Promise<number> {
     const cell = this.cell(meeting.cellId);
     const s = this.settingsOf(cell.id);
     const now = this.now();
     const at = invitationTime(now, meeting.startsAt, cell.timezone, { from: s.quietFrom, to: s.quietTo });
-    const prefix = `mtg:${meeting.id}:inv:`;
-    const sent = this.m.repo.outboxKeys(prefix);
-    const due = this.syncRoster(meeting);
-    const names = new Map(this.repos.members.list(cell.id, ['active']).map((x) => [x.id, x.fullName]));
+    const keys = this.m.repo.outboxKeys(`mtg:${meeting.id}:inv:`);
+    const active = this.repos.members.list(cell.id, ['active']);
+    const { rows, due, changed } = this.rosterSync(meeting, this.rosterMembers(meeting, active));
+    const names = new Map(active.map((x) => [x.id, x.fullName]));
+    const send = (row: AttendeeRow, n: number): boolean =>
+      this.send(row.personId, cell.id, MeetingBase.invitationKey(meeting.id, row.personId, n), (t, locale) => invitation(t, locale, meeting, cell.timezone, cell.name, names.get(row.memberId) ?? ''), { at, bulk: true });
+    let queued = 0;
     await this.inChunks(due, (row) => {
-      const fullName = names.get(row.memberId) ?? '';
-      if (!sent.has(`${prefix}p${row.personId}`)) this.send(row.personId, cell.id, `${prefix}p${row.personId}`, (t, locale) => invitation(t, locale, meeting, cell.timezone, cell.name, fullName), { at, bulk: true });
-      this.m.repo.updateAttendee(row.id, { invited: true, updatedAt: now });
+      // Already invited as this person (by another process, or under an earlier membership): only the flag is missing.
+      const already = keys.has(MeetingBase.invitationKey(meeting.id, row.personId));
+      const sent = !already && send(row, 0);
+      if (sent) queued++;
+      if (already || sent) this.m.repo.updateAttendee(row.id, { invited: true, updatedAt: now });
+    });
+    // Rows invited just now are not among `rows` as invited: only earlier invitations are looked at.
+    await this.inChunks(this.undelivered(meeting, rows, keys), ({ row, n }) => {
+      if (send(row, n)) queued++;
     });
     if (meeting.invitedAt === null) this.m.repo.update(meeting.id, { invitedAt: at });
-    if (due.length > 0 || meeting.invitedAt === null) this.refreshCard(this.meeting(meeting.id));
+    if (changed || queued > 0 || meeting.invitedAt === null) this.refreshCard(this.meeting(meeting.id));
     if (meeting.superiorNotifiedAt === null) this.notifySuperior(meeting);
-    return due.length;
+    return queued;
+  }
+
+  /**
+   * Invited rows whose latest invitation could not be delivered (the person had blocked the bot,
+   * say) and whose person can be reached now: they wrote to the bot since, or have another channel
+   * that works. Each try has its own key (`n`), at most RESEND_LIMIT of them.
+   */
+  private undelivered(meeting: MeetingRow, rows: readonly AttendeeRow[], keys: ReadonlySet<string>): { row: AttendeeRow; n: number }[] {
+    const known = this.delivered.get(meeting.id) ?? new Set<number>();
+    this.delivered.set(meeting.id, known);
+    // None to this person (n = 0): the membership moved to them after its invitation (a linked account), which reached them.
+    const open = rows
+      .filter((row) => row.expected && row.invited && !known.has(row.personId))
+      .map((row) => ({ row, n: MeetingBase.invitationCount(keys, meeting.id, row.personId) }))
+      .filter(({ n }) => n > 0);
+    if (open.length === 0) return [];
+    // A few are looked up one by one; many (on the first tick after the bot starts) in one read of all the invitations.
+    const all = open.length > 50 ? new Map(this.repos.outbox.byKeyPrefix(`mtg:${meeting.id}:inv:`).map((r) => [r.idempotencyKey, r])) : null;
+    const out: { row: AttendeeRow; n: number }[] = [];
+    for (const { row, n } of open) {
+      const key = MeetingBase.invitationKey(meeting.id, row.personId, n - 1);
+      const last = all ? all.get(key) : this.repos.outbox.byKey(key);
+      if (last?.status === 'sent') known.add(row.personId);
+      if (last?.status !== 'failed' || n > RESEND_LIMIT) continue;
+      const account = this.m.notifier.accountFor(row.personId);
+      if (!account?.reachable) continue;
+      const elsewhere = account.channel !== last.channel || account.externalId !== last.chatId;
+      if (elsewhere || (account.lastSeenAt ?? 0) > last.nextAttemptAt) out.push({ row, n });
+    }
+    return out;
   }
 
   /**

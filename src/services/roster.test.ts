@@ -226,10 +226,10 @@ describe('permissions', () => {
     if (!exp.allowed) {
       expect(errorCode(() => k.roster.personalInvites(caller, cellId()))).toBe(exp.code);
       expect(rosterSnapshot(w.store)).toEqual(before);
-      if (kind === 'otherSecretary') expect(k.roster.personalInvites(caller, f.otherCell.id)).toEqual([]);
+      if (kind === 'otherSecretary') expect(k.roster.personalInvites(caller, f.otherCell.id).issued).toEqual([]);
       return;
     }
-    const issued = k.roster.personalInvites(caller, cellId());
+    const { issued } = k.roster.personalInvites(caller, cellId());
     expect(issued.map((i) => i.member.fullName).sort()).toEqual(['Nguyễn Thị Xuân', 'Trần Văn Yên']);
     expect(count(w.store, 'invites', 'member_id IS NOT NULL AND created_by = ?', memberOf(f, kind).id)).toBe(2);
     expect(auditRows(w.store, 'invite.personal').at(-1)).toMatchObject({ actorPersonId: caller.personId, details: { count: 2 } });
@@ -344,19 +344,24 @@ describe('preview and apply', () => {
     expect(rosterSnapshot(w.store)).toEqual(before);
   });
 
-  it('a second preview cancels the first (one waiting file per cell, whoever sent it)', () => {
+  it('a second file of the same person replaces their first preview; another leader’s stays', () => {
     const first = previewOf(deputyImporter(), [{ fullName: 'Nguyễn Thị Xuân' }]);
     w.clock.advance(MINUTE);
-    const second = previewOf(secImporter(), [{ fullName: 'Trần Văn Yên' }]);
+    const mine = previewOf(secImporter(), [{ fullName: 'Trần Văn Yên' }]);
+    w.clock.advance(MINUTE);
+    const again = previewOf(secImporter(), [{ fullName: 'Trần Văn Yên' }, { fullName: 'Lý Thị Ánh' }]);
     expect(importRows(w.store)).toMatchObject([
-      { id: first.importId, status: 'cancelled', rows: [], decidedAt: w.clock.now() },
-      { id: second.importId, status: 'preview' },
+      { id: first.importId, status: 'preview' },
+      { id: mine.importId, status: 'cancelled', rows: [], decidedAt: w.clock.now() },
+      { id: again.importId, status: 'preview' },
     ]);
     const before = rosterSnapshot(w.store);
-    expect(errorCode(() => k.roster.apply(deputyImporter(), first.importId))).toBe('ROSTER.DECIDED');
+    expect(errorCode(() => k.roster.apply(secImporter(), mine.importId))).toBe('ROSTER.DECIDED');
     expect(rosterSnapshot(w.store)).toEqual(before);
-    expect(k.roster.apply(secImporter(), second.importId).created).toBe(1);
-    expect(byName('Nguyễn Thị Xuân')).toEqual([]);
+    expect(k.roster.apply(secImporter(), again.importId).created).toBe(2);
+    // The deputy's file is planned again against the roll as it is now when they press "Nhập".
+    expect(k.roster.apply(deputyImporter(), first.importId).created).toBe(1);
+    expect(byName('Nguyễn Thị Xuân')).toHaveLength(1);
   });
 
   it('apply imports every row with its fields, each on a fresh person with no account', () => {
@@ -732,7 +737,7 @@ describe('personal invites', () => {
   it('one single-use invite per active member without an account, valid for the set number of days', () => {
     const [xuan, yen] = importNames(['Nguyễn Thị Xuân', 'Trần Văn Yên']);
     const now = w.clock.now();
-    const issued = k.roster.personalInvites(sec(), cellId());
+    const { issued } = k.roster.personalInvites(sec(), cellId());
     expect(issued.map((i) => i.member.id).sort()).toEqual([xuan?.id, yen?.id].sort());
     expect(k.roster.withoutChannel(cellId())).toBe(2);
     const rows = w.store.sqlite.prepare('SELECT * FROM invites WHERE member_id IS NOT NULL ORDER BY id').all() as Record<string, unknown>[];
@@ -752,21 +757,46 @@ describe('personal invites', () => {
   it('the validity follows the cell setting', () => {
     importNames(['Nguyễn Thị Xuân']);
     w.services.settings.set(sec(), cellId(), 'roster', 'personalInviteDays', 10);
-    const [issued] = k.roster.personalInvites(sec(), cellId());
+    const [issued] = k.roster.personalInvites(sec(), cellId()).issued;
     expect(issued?.expiresAt).toBe(w.clock.now() + 10 * DAY);
     expect(count(w.store, 'invites', 'member_id IS NOT NULL AND expires_at = ?', w.clock.now() + 10 * DAY)).toBe(1);
   });
 
-  it('printing again revokes the unused codes; a used one stays, and its member gets none', () => {
+  it('printing again prints only members without a working code: sheets handed out keep working', () => {
     const [xuan, yen] = importNames(['Nguyễn Thị Xuân', 'Trần Văn Yên']);
-    const first = k.roster.personalInvites(sec(), cellId());
+    const first = k.roster.personalInvites(sec(), cellId()).issued;
+    expect(first).toHaveLength(2);
+    const again = k.roster.personalInvites(sec(), cellId());
+    expect(again).toEqual({ issued: [], alreadyLive: 2 });
+    const [lateComer] = importNames(['Lý Văn Tư']);
+    expect(k.roster.personalInvites(sec(), cellId())).toMatchObject({ issued: [{ member: { id: lateComer?.id } }], alreadyLive: 2 });
+    for (const i of first) expect(w.repos.invites.byHash(hashCode(i.code))).toMatchObject({ revokedAt: null, uses: 0 });
+    expect(xuan && yen).toBeTruthy();
+  });
+
+  it('one member’s code anew, or withdrawn: the old code stops working', () => {
+    const [xuan] = importNames(['Nguyễn Thị Xuân']);
+    const [old] = k.roster.personalInvites(sec(), cellId()).issued;
+    const fresh = k.roster.reissue(sec(), xuan?.id ?? 0);
+    expect(w.repos.invites.byHash(hashCode(old?.code ?? ''))?.revokedAt).not.toBeNull();
+    expect(k.roster.personalStatus(sec(), xuan?.id ?? 0)).toEqual({ waiting: true, live: true });
+    expect(k.roster.revokePersonal(sec(), xuan?.id ?? 0)).toBe(1);
+    expect(w.repos.invites.byHash(hashCode(fresh.code))?.revokedAt).not.toBeNull();
+    expect(k.roster.personalStatus(sec(), xuan?.id ?? 0)).toEqual({ waiting: true, live: false });
+    expect(errorCode(() => k.roster.reissue(f.actors.member.caller, xuan?.id ?? 0))).toBe('AUTH.FORBIDDEN');
+    expect(errorCode(() => k.roster.revokePersonal(f.actors.member.caller, xuan?.id ?? 0))).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('printing all again revokes the unused codes; a used one stays, and its member gets none', () => {
+    const [xuan, yen] = importNames(['Nguyễn Thị Xuân', 'Trần Văn Yên']);
+    const first = k.roster.personalInvites(sec(), cellId()).issued;
     const xuanInvite = first.find((i) => i.member.id === xuan?.id);
     if (!xuanInvite) throw new Error('no invite for Xuân');
     const newcomer = addPerson(w, 'zalo', 'z-500', 'Xuân');
     const { invite } = w.services.invites.check(newcomer.personId, xuanInvite.code);
-    w.services.invites.joinPersonal(newcomer.personId, invite.id);
+    w.services.invites.joinPersonal(newcomer.personId, invite.id, { code: xuanInvite.code });
     w.clock.advance(MINUTE);
-    const second = k.roster.personalInvites(sec(), cellId());
+    const second = k.roster.personalInvites(sec(), cellId(), { all: true }).issued;
     expect(second.map((i) => i.member.id)).toEqual([yen?.id]);
     const rows = w.store.sqlite.prepare('SELECT member_id, uses, revoked_at FROM invites WHERE member_id IS NOT NULL ORDER BY id').all();
     expect(rows).toEqual([
@@ -779,7 +809,7 @@ describe('personal invites', () => {
   });
 
   it('members with an account get none', () => {
-    expect(k.roster.personalInvites(sec(), cellId())).toEqual([]);
+    expect(k.roster.personalInvites(sec(), cellId()).issued).toEqual([]);
     expect(count(w.store, 'invites', 'member_id IS NOT NULL')).toBe(0);
     expect(auditRows(w.store, 'invite.personal')).toMatchObject([{ details: { count: 0 } }]);
   });
@@ -794,7 +824,7 @@ describe('joinPersonal / declinePersonal', () => {
     const p = previewOf(secImporter(), [newcomers[0] as GridRow, newcomers[1] as GridRow]);
     k.roster.apply(secImporter(), p.importId);
     const target = oneByName('Trần Văn Yên');
-    const issued = k.roster.personalInvites(sec(), cellId()).find((i) => i.member.id === target.id);
+    const issued = k.roster.personalInvites(sec(), cellId()).issued.find((i) => i.member.id === target.id);
     if (!issued) throw new Error('no invite');
     const inviteId = w.repos.invites.byHash(hashCode(issued.code))?.id ?? 0;
     return { target, code: issued.code, inviteId };
@@ -803,7 +833,7 @@ describe('joinPersonal / declinePersonal', () => {
   function join(person: TestPerson, code: string): MemberRow {
     const { invite } = w.services.invites.check(person.personId, code);
     expect(w.services.invites.personalTarget(invite).fullName).toBe('Trần Văn Yên');
-    return w.services.invites.joinPersonal(person.personId, invite.id);
+    return w.services.invites.joinPersonal(person.personId, invite.id, { code });
   }
 
   it('the person becomes the imported member, already active, every field kept', () => {
@@ -826,19 +856,19 @@ describe('joinPersonal / declinePersonal', () => {
     const other = addPerson(w, 'zalo', 'z-501', 'Khác');
     const before = rosterSnapshot(w.store);
     expect(errorCode(() => w.services.invites.check(other.personId, code))).toBe('INVITE.USED_UP');
-    expect(errorCode(() => w.services.invites.joinPersonal(other.personId, inviteId))).toBe('INVITE.USED_UP');
-    expect(errorCode(() => w.services.invites.declinePersonal(other.personId, inviteId))).toBe('INVITE.USED_UP');
+    expect(errorCode(() => w.services.invites.joinPersonal(other.personId, inviteId, { code }))).toBe('INVITE.USED_UP');
+    expect(errorCode(() => w.services.invites.declinePersonal(other.personId, inviteId, { code }))).toBe('INVITE.USED_UP');
     expect(rosterSnapshot(w.store)).toEqual(before);
   });
 
   it('a new code printed before the member joined no longer works once they have', () => {
     const { target, code } = imported();
     // An old code still live (printed once more before the first was revoked) for the same member.
-    const spare = k.roster.personalInvites(sec(), cellId()).find((i) => i.member.id === target.id);
+    const spare = k.roster.personalInvites(sec(), cellId(), { all: true }).issued.find((i) => i.member.id === target.id);
     expect(errorCode(() => w.services.invites.check(addPerson(w, 'telegram', '499').personId, code))).toBe('INVITE.REVOKED');
     join(addPerson(w, 'telegram', '500', 'Yên'), spare?.code ?? '');
     const late = w.repos.invites.insert({ cellId: cellId(), codeHash: hashCode('LATECODE2345'), hint: 'LATE', createdBy: memberOf(f, 'secretary').id, maxUses: 1, memberId: target.id, expiresAt: w.clock.now() + DAY, createdAt: w.clock.now() });
-    expect(errorCode(() => w.services.invites.joinPersonal(addPerson(w, 'telegram', '502').personId, late.id))).toBe('INVITE.USED_UP');
+    expect(errorCode(() => w.services.invites.joinPersonal(addPerson(w, 'telegram', '502').personId, late.id, { codeHash: hashCode('LATECODE2345') }))).toBe('INVITE.USED_UP');
   });
 
   it('someone already active in the cell is refused and nothing changes', () => {
@@ -846,7 +876,7 @@ describe('joinPersonal / declinePersonal', () => {
     const dung = f.actors.member;
     const before = rosterSnapshot(w.store);
     expect(errorCode(() => w.services.invites.check(dung.personId, code))).toBe('INVITE.ALREADY_MEMBER');
-    expect(errorCode(() => w.services.invites.joinPersonal(dung.personId, inviteId))).toBe('INVITE.ALREADY_MEMBER');
+    expect(errorCode(() => w.services.invites.joinPersonal(dung.personId, inviteId, { code }))).toBe('INVITE.ALREADY_MEMBER');
     expect(rosterSnapshot(w.store)).toEqual(before);
   });
 
@@ -885,38 +915,38 @@ describe('joinPersonal / declinePersonal', () => {
     w.clock.advance(30 * DAY);
     let before = rosterSnapshot(w.store);
     expect(errorCode(() => w.services.invites.check(newcomer.personId, code))).toBe('INVITE.EXPIRED');
-    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId))).toBe('INVITE.EXPIRED');
-    expect(errorCode(() => w.services.invites.declinePersonal(newcomer.personId, inviteId))).toBe('INVITE.EXPIRED');
+    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId, { code }))).toBe('INVITE.EXPIRED');
+    expect(errorCode(() => w.services.invites.declinePersonal(newcomer.personId, inviteId, { code }))).toBe('INVITE.EXPIRED');
     expect(rosterSnapshot(w.store)).toEqual(before);
 
     w.clock.advance(-DAY);
     w.services.invites.revoke(sec(), inviteId);
     before = rosterSnapshot(w.store);
     expect(errorCode(() => w.services.invites.check(newcomer.personId, code))).toBe('INVITE.REVOKED');
-    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId))).toBe('INVITE.REVOKED');
+    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId, { code }))).toBe('INVITE.REVOKED');
     expect(rosterSnapshot(w.store)).toEqual(before);
   });
 
   it('a member removed before the code is used cannot be joined', () => {
-    const { target, inviteId } = imported();
+    const { target, code, inviteId } = imported();
     w.services.members.remove(sec(), target.id);
     const newcomer = addPerson(w, 'telegram', '500', 'Yên');
     const before = rosterSnapshot(w.store);
-    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId))).toBe('INVITE.NOT_FOUND');
+    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, inviteId, { code }))).toBe('INVITE.NOT_FOUND');
     expect(rosterSnapshot(w.store)).toEqual(before);
   });
 
   it('an ordinary invite is not a personal one', () => {
     const newcomer = addPerson(w, 'telegram', '500', 'Yên');
-    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, f.invite.id))).toBe('INVITE.NOT_FOUND');
-    expect(errorCode(() => w.services.invites.declinePersonal(newcomer.personId, f.invite.id))).toBe('INVITE.NOT_FOUND');
+    expect(errorCode(() => w.services.invites.joinPersonal(newcomer.personId, f.invite.id, { code: f.inviteCode }))).toBe('INVITE.NOT_FOUND');
+    expect(errorCode(() => w.services.invites.declinePersonal(newcomer.personId, f.invite.id, { code: f.inviteCode }))).toBe('INVITE.NOT_FOUND');
   });
 
   it('“Không phải” leaves the code unused and tells the audit', () => {
     const { target, code, inviteId } = imported();
     const stranger = addPerson(w, 'telegram', '500', 'Người lạ');
     const before = rosterSnapshot(w.store);
-    expect(w.services.invites.declinePersonal(stranger.personId, inviteId).id).toBe(target.id);
+    expect(w.services.invites.declinePersonal(stranger.personId, inviteId, { code }).id).toBe(target.id);
     const after = rosterSnapshot(w.store);
     expect({ ...after, audit: [], auditCount: 0 }).toEqual({ ...before, audit: [], auditCount: 0 });
     expect(w.repos.invites.get(inviteId)?.uses).toBe(0);
@@ -986,7 +1016,7 @@ describe('follow-ups', () => {
 
   it('a personal invite is not listed with the cell’s invites, nor used up by the name dialogue', () => {
     const [m] = importNames(['Vương Văn Tín']) as MemberRow[];
-    const issued = k.roster.personalInvites(sec(), cellId()).find((i) => i.member.id === (m as MemberRow).id);
+    const issued = k.roster.personalInvites(sec(), cellId()).issued.find((i) => i.member.id === (m as MemberRow).id);
     const invite = w.repos.invites.byHash(hashCode(issued?.code ?? ''));
     expect(invite).toBeDefined();
     expect(w.services.invites.listActive(sec(), cellId()).some((i) => i.id === invite?.id)).toBe(false);

@@ -20,7 +20,6 @@ import {
   type RosterRecord,
   type RosterRow,
   type RosterVocabulary,
-  type RowPlan,
 } from '../domain/roster.js';
 import type { MemberRow } from '../store/repos/members.js';
 import { RosterRepo, type RosterImportRow, type RosterSnapshot } from '../store/repos/roster.js';
@@ -96,6 +95,13 @@ export class RosterService {
     return { personId: caller.personId, cellId, rights: { setRole: can(actor, 'member.setRole'), setIncome: can(actor, 'dues.setAmount') || me.collectsDues } };
   }
 
+  /** The caller's rights for an import they sent; anyone else learns nothing about it. */
+  importerFor(caller: Caller, importId: number): Importer {
+    const row = this.repo.getImport(importId);
+    if (!row || row.importedBy !== caller.personId) throw new DomainError('ROSTER.NOT_FOUND');
+    return this.importer(caller, row.cellId);
+  }
+
   private cellOf(cellId: number): { timezone: string } {
     const cell = this.deps.repos.cells.get(cellId);
     if (!cell) throw new DomainError('CELL.NOT_FOUND');
@@ -117,8 +123,8 @@ export class RosterService {
     if (plan.problems.length > 0) return { ok: false, problems: plan.problems, ignored: read.ignored };
     const now = this.deps.clock.now();
     const row = this.repo.transaction(() => {
-      // One preview at a time per cell: a newer file replaces the one still waiting.
-      this.repo.cancelOpen(cellId, now);
+      // One preview at a time per person and cell: a newer file replaces theirs (another leader's stays).
+      this.repo.cancelOpen(cellId, importer.personId, now);
       return this.repo.insertImport({ cellId, importedBy: importer.personId, fileName: fileName.slice(0, 200), rows: read.rows, resolutions: {}, createdAt: now });
     });
     return { ok: true, preview: this.present(row, plan, snapshot, read.ignored) };
@@ -141,6 +147,12 @@ export class RosterService {
     const resolutions = { ...row.resolutions, [String(line)]: memberId };
     this.repo.setResolutions(importId, resolutions);
     return this.current(importer, importId);
+  }
+
+  /** Cancels the preview if it is still waiting (the CLI on its way out); never throws. */
+  cancelIfOpen(importer: Importer, importId: number): void {
+    const row = this.repo.getImport(importId);
+    if (row?.status === 'preview' && row.importedBy === importer.personId) this.repo.decide(row.id, { status: 'cancelled', decidedAt: this.deps.clock.now() });
   }
 
   cancel(importer: Importer, importId: number): void {
@@ -208,7 +220,7 @@ export class RosterService {
 
   private planRows(rows: readonly RosterRow[], snapshot: RosterSnapshot, importer: Importer, resolved: ReadonlyMap<number, number>): ImportPlan {
     const records = this.records(snapshot, importer.rights.setIncome);
-    return withoutFlatRateIncome(planImport(rows, records, importer.rights, resolved), records);
+    return planImport(rows, records, importer.rights, resolved);
   }
 
   private present(row: RosterImportRow, plan: ImportPlan, snapshot: RosterSnapshot, ignored: string[]): RosterPreview {
@@ -303,23 +315,65 @@ export class RosterService {
   // personal invites and export
 
   /**
-   * New personal codes for every active member with no chat account. Codes are stored only as
-   * hashes, so printing again replaces the codes not yet used (the old sheet stops working).
+   * Personal codes for the active members with no chat account. Codes are stored only as hashes,
+   * so a code cannot be printed twice: by default only members without a live code get one (the
+   * sheets already handed out keep working); `all` revokes the unused codes and prints everyone anew.
    */
-  personalInvites(caller: Caller, cellId: number): PersonalInvite[] {
+  personalInvites(caller: Caller, cellId: number, opts: { all?: boolean } = {}): { issued: PersonalInvite[]; alreadyLive: number } {
     const creator = this.access.requireMember(caller, cellId, 'invite.create');
     const now = this.deps.clock.now();
     const snapshot = this.repo.snapshot(cellId, monthOf(this.today(cellId)));
     const waiting = snapshot.members.filter((m) => m.status === 'active' && !snapshot.onChannel.has(m.personId));
+    const live = opts.all ? new Set<number>() : this.repo.withLivePersonalInvite(cellId, now);
+    const targets = waiting.filter((m) => !live.has(m.id));
+    const issued = this.issue(caller, creator.id, cellId, targets, now);
+    return { issued, alreadyLive: waiting.length - targets.length };
+  }
+
+  /** A new personal code for one member not yet on a channel (the old one stops working). */
+  reissue(caller: Caller, memberId: number): PersonalInvite {
+    const member = this.waitingMember(caller, memberId);
+    const creator = this.access.requireMember(caller, member.cellId, 'invite.create');
+    return this.issue(caller, creator.id, member.cellId, [member], this.deps.clock.now())[0] as PersonalInvite;
+  }
+
+  /** Withdraws a member's unused personal code (handed to the wrong person, say). */
+  revokePersonal(caller: Caller, memberId: number): number {
+    const member = this.waitingMember(caller, memberId);
+    this.access.require(caller, member.cellId, 'invite.revoke');
+    const now = this.deps.clock.now();
+    const revoked = this.repo.revokePersonal([member.id], now);
+    this.deps.repos.audit.record({ cellId: member.cellId, actorPersonId: caller.personId, action: 'invite.revokePersonal', targetMemberId: member.id, details: { count: revoked }, createdAt: now });
+    return revoked;
+  }
+
+  /** Whether a member (of a cell the caller leads) still waits for their personal code, and has a live one. */
+  personalStatus(caller: Caller, memberId: number): { waiting: boolean; live: boolean } {
+    const member = this.deps.repos.members.get(memberId);
+    if (!member || member.status !== 'active') return { waiting: false, live: false };
+    this.access.require(caller, member.cellId, 'invite.create');
+    const waiting = this.deps.repos.people.accountsOf(member.personId).length === 0;
+    return { waiting, live: waiting && this.repo.withLivePersonalInvite(member.cellId, this.deps.clock.now()).has(member.id) };
+  }
+
+  private waitingMember(caller: Caller, memberId: number): MemberRow {
+    const member = this.deps.repos.members.get(memberId);
+    if (!member || member.status !== 'active') throw new DomainError('MEMBER.NOT_FOUND');
+    this.access.require(caller, member.cellId, 'invite.create');
+    if (this.deps.repos.people.accountsOf(member.personId).length > 0) throw new DomainError('INVITE.ALREADY_MEMBER', { cell: this.deps.repos.cells.get(member.cellId)?.name ?? '' });
+    return member;
+  }
+
+  private issue(caller: Caller, creatorId: number, cellId: number, members: MemberRow[], now: number): PersonalInvite[] {
     const expiresAt = now + this.settings.of(cellId).roster.personalInviteDays * 86_400_000;
-    const issued = waiting.map((member) => ({ member, code: newCode(INVITE_CODE_LENGTH), expiresAt }));
+    const issued = members.map((member) => ({ member, code: newCode(INVITE_CODE_LENGTH), expiresAt }));
     this.repo.transaction(() => {
       this.repo.revokePersonal(
-        waiting.map((m) => m.id),
+        members.map((m) => m.id),
         now,
       );
-      this.repo.insertInvites(issued.map((i) => ({ cellId, codeHash: hashCode(i.code), hint: i.code.slice(0, 4), createdBy: creator.id, maxUses: 1, memberId: i.member.id, expiresAt, createdAt: now })));
-      this.deps.repos.audit.record({ cellId, actorPersonId: caller.personId, action: 'invite.personal', details: { count: issued.length }, createdAt: now });
+      this.repo.insertInvites(issued.map((i) => ({ cellId, codeHash: hashCode(i.code), hint: i.code.slice(0, 4), createdBy: creatorId, maxUses: 1, memberId: i.member.id, expiresAt, createdAt: now })));
+      this.deps.repos.audit.record({ cellId, actorPersonId: caller.personId, action: 'invite.personal', ...(members.length === 1 ? { targetMemberId: (members[0] as MemberRow).id } : {}), details: { count: issued.length }, createdAt: now });
     });
     return issued;
   }
@@ -348,15 +402,3 @@ export class RosterService {
  * (a basis of those categories holds none), so it is no change either — else the same file would
  * change them, and add a basis, on every import.
  */
-function withoutFlatRateIncome(plan: ImportPlan, records: readonly RosterRecord[]): ImportPlan {
-  const byId = new Map(records.map((r) => [r.memberId, r]));
-  const rows = plan.rows.map((p): RowPlan => {
-    if (p.kind !== 'changed') return p;
-    const category = p.row.duesCategory ?? byId.get(p.memberId)?.duesCategory;
-    if (category === undefined || needsBase(category)) return p;
-    const changes = p.changes.filter((c) => c.field !== 'incomeBase');
-    if (changes.length === p.changes.length) return p;
-    return changes.length === 0 ? { kind: 'same', row: p.row, memberId: p.memberId } : { ...p, changes };
-  });
-  return { ...plan, rows };
-}

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { createCell, linkZalo, numberOf, startWorld, type World } from './harness.js';
 import { joinOnZalo, local } from './meetings-harness.js';
 
 const DAY = 86_400_000;
@@ -34,14 +34,9 @@ describe('assignments on Zalo, by typed numbers and words only', () => {
   });
 
   it('the secretary and the member both on Zalo: assign → accept → a difficulty with a note → done → returned → done → confirmed', async () => {
-    const { tg, zalo } = w;
+    const { zalo } = w;
     // The secretary links a Zalo account and receives private messages there.
-    tg.sendText(admin, '/lienketkenh');
-    const linkMsg = await tg.waitForText(admin.id, 'Mã liên kết');
-    const linkCode = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(linkMsg))?.[1] as string;
-    const sec = zalo.newUser('Bình');
-    zalo.sendText(sec, linkCode);
-    await zalo.waitForText(sec.id, 'Đã liên kết');
+    const sec = await linkZalo(w);
     zalo.sendText(sec, 'kenh');
     const channels = await zalo.waitForText(sec.id, 'qua kênh nào');
     zalo.sendText(sec, numberOf(String(channels.params.text), 'Zalo'));

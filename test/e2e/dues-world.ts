@@ -3,10 +3,7 @@
  * dues-zalo.test.ts on Zalo by typed numbers). The real bot runs against the fake APIs; scheduled
  * work runs through `jobs:run --at` in a second process on the same database.
  */
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { buildServices } from '../../src/app.js';
@@ -17,10 +14,10 @@ import { DuesService } from '../../src/services/dues.js';
 import { openStore } from '../../src/store/db.js';
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
 import type { ZaloCall, ZaloUser } from '../fakes/zalo.js';
-import { admin, button, freePort, startWorld, textOf, type World } from './harness.js';
+import { admin, button, cli, freePort, linkZalo, startWorld, textOf, type World } from './harness.js';
+import { jobsRun, sql } from './meetings-harness.js';
 export { freePort };
 
-const root = resolve(import.meta.dirname, '../..');
 export type Channel = 'telegram' | 'zalo';
 
 export interface Msg {
@@ -91,36 +88,10 @@ export function zaloChat(w: World, user: ZaloUser, name: string): Chat {
 }
 
 
-
-/** Runs the operator CLI as a second process against the same database and fake APIs. */
-export function cli(w: World, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
+/** `jobs:run --at` that must succeed (its error output is the failure's message). */
 export async function jobsAt(w: World, iso: string): Promise<void> {
-  const run = await cli(w, ['jobs:run', '--at', iso]);
+  const run = await jobsRun(w, iso);
   if (run.code !== 0) throw new Error(`jobs:run ${iso} failed (${run.code}): ${run.stderr}`);
-}
-
-export function sql<T>(w: World, fn: (db: Database.Database) => T): T {
-  const db = new Database(w.dbPath);
-  db.pragma('busy_timeout = 5000');
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
 }
 
 /** Today and this month in the cell's time zone (Asia/Ho_Chi_Minh), where the bot's own clock is. */
@@ -237,12 +208,7 @@ export async function setUp(channel: Channel): Promise<Cast> {
   let secretary = telegramChat(w, admin, 'Trần Thị Bình');
   if (channel === 'zalo') {
     // The secretary links Zalo and works there from now on.
-    w.tg.sendText(admin, '/lienketkenh');
-    const msg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-    const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(msg))?.[1] as string;
-    secretary = zaloChat(w, w.zalo.newUser('Bình'), 'Trần Thị Bình');
-    secretary.say(code);
-    await secretary.waitFor('Đã liên kết');
+    secretary = zaloChat(w, await linkZalo(w), 'Trần Thị Bình');
   }
 
   let groupId: number | null = null;

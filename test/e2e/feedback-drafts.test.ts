@@ -1,43 +1,13 @@
-import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoDateIn } from '../../src/conversation/format.js';
 import type { FakeChat, FakeUser, SentCall } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkGroup, numberOf, startWorld, textOf, type World } from './harness.js';
+import { jobsRunLocal, joinOnZalo, setRole } from './meetings-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 4).toString('base64')}`;
 const group: FakeChat = { id: -100_434_343, type: 'supergroup', title: 'Chi bộ Phòng Tổ chức' };
 const cuong: FakeUser = { id: 7_603, first_name: 'Lê', last_name: 'Văn Cường' };
-
-/** `jobs:run` in a child process, against the same database and fake APIs, at a cell-local time (today + dayOffset). */
-function jobsRun(w: World, localTime: string, dayOffset = 0): Promise<{ code: number | null; out: string }> {
-  const day = isoDateIn(Date.now() + dayOffset * 86_400_000, 'Asia/Ho_Chi_Minh');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'jobs:run', '--at', `${day}T${localTime}:00+07:00`], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
-
-async function joinOnZalo(w: World, fullName: string, code: string): Promise<ZaloUser> {
-  const u = w.zalo.newUser(fullName.split(' ').pop() ?? fullName);
-  w.zalo.sendText(u, code);
-  await w.zalo.waitForText(u.id, 'họ và tên');
-  w.zalo.sendText(u, fullName);
-  await w.zalo.waitForText(u.id, 'Đã gửi yêu cầu');
-  const card = await w.tg.waitForText(admin.id, `${fullName} (qua Zalo)`);
-  w.tg.clickButton(admin, card, button(card, 'Duyệt'));
-  await w.zalo.waitForText(u.id, 'Chúc mừng');
-  return u;
-}
 
 async function zaloPick(w: World, u: ZaloUser, call: { params: Record<string, unknown> }, label: string): Promise<void> {
   w.zalo.sendText(u, numberOf(String(call.params.text), label));
@@ -50,16 +20,10 @@ describe('drafts opened for comments, on Telegram and Zalo', () => {
   beforeAll(async () => {
     w = await startWorld({ FEEDBACK_SECRET: 'e2e-feedback-secret-0123456789', SELF_REVIEW_KEYS: KEYS });
     const { code } = await createCell(w);
-    w.tg.addBotToGroup(admin, group);
-    await w.tg.waitForText(group.id, '/lienket');
-    w.tg.sendText(admin, '/lienket', group);
-    await w.tg.waitForText(group.id, 'Đã liên kết');
+    await linkGroup(w, group);
     await joinOnTelegram(w, cuong, code);
-    dung = await joinOnZalo(w, 'Phạm Thị Dung', code);
-    const db = new Database(w.dbPath);
-    db.pragma('busy_timeout = 5000');
-    db.prepare("UPDATE members SET role = 'committee' WHERE full_name = 'Lê Văn Cường'").run();
-    db.close();
+    dung = await joinOnZalo(w, 'Dung', 'Phạm Thị Dung', code);
+    setRole(w, 'Lê Văn Cường', 'committee');
   }, 60_000);
 
   afterAll(async () => {
@@ -109,9 +73,9 @@ describe('drafts opened for comments, on Telegram and Zalo', () => {
     const done = await tg.waitForText(cuong.id, 'ý kiến ẩn danh về dự thảo');
     expect(textOf(done)).not.toContain('Mã phiếu');
     // Nothing before the deadline; everything after it.
-    expect((await jobsRun(w, '23:30')).code).toBe(0);
+    expect((await jobsRunLocal(w, '23:30')).code).toBe(0);
     expect(tg.sent(admin.id).some((c: SentCall) => textOf(c).includes('Kết quả lấy ý kiến'))).toBe(false);
-    expect((await jobsRun(w, '23:59', 4)).code).toBe(0);
+    expect((await jobsRunLocal(w, '23:59', 4)).code).toBe(0);
     const result = await tg.waitForText(admin.id, 'Kết quả lấy ý kiến dự thảo');
     expect(textOf(result)).toContain('1 ý kiến ghi tên, 1 ý kiến ẩn danh');
     expect(textOf(result)).toContain('Phạm Thị Dung: Đề nghị thêm chỉ tiêu');

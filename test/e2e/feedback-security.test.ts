@@ -1,12 +1,10 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloCall, ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startBot, startWorld, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, type World } from './harness.js';
+import { jobsRun, joinOnZalo, setRole } from './meetings-harness.js';
 
 /**
  * The promises of issue 5, checked the way an attacker with a copy of the server's files would:
@@ -14,7 +12,6 @@ import { admin, button, createCell, joinOnTelegram, numberOf, startBot, startWor
  * database (every table, and the raw bytes of the file and its write-ahead log) or in the logs
  * ties a feedback to its sender, drafts never sat in clear, and a self-criticism is ciphertext.
  */
-const root = resolve(import.meta.dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 8).toString('base64')}`;
 
 // Long ids, so finding one in raw bytes is never a coincidence.
@@ -25,31 +22,6 @@ const cuong: FakeUser = { id: 731_000_503, first_name: 'Lê', last_name: 'Văn C
 const sent = ['SECFB1 đề nghị chi ủy công khai lịch họp cả năm.', 'SECFB2 phòng họp cần thêm ghế ngồi.', 'SECFB3 nên mời báo cáo viên về chuyển đổi số.', 'SECFB4 tài liệu họp nên gửi bản điện tử.'];
 const neverSent = ['SECDRAFT1 bản nháp đã sửa lại trước khi gửi.', 'SECDRAFT2 bản nháp đã hủy.'];
 const NOTE = 'SECNOTE7 tôi còn chậm trễ trong việc nộp báo cáo.';
-
-function jobsRun(w: World, atIso: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'jobs:run', '--at', atIso], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env, LOG_LEVEL: 'debug' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
-
-async function joinOnZalo(w: World, fullName: string, code: string): Promise<ZaloUser> {
-  const u = w.zalo.newUser(fullName.split(' ').pop() ?? fullName);
-  w.zalo.sendText(u, code);
-  await w.zalo.waitForText(u.id, 'họ và tên');
-  w.zalo.sendText(u, fullName);
-  await w.zalo.waitForText(u.id, 'Đã gửi yêu cầu');
-  const card = await w.tg.waitForText(admin.id, `${fullName} (qua Zalo)`);
-  w.tg.clickButton(admin, card, button(card, 'Duyệt'));
-  await w.zalo.waitForText(u.id, 'Chúc mừng');
-  return u;
-}
 
 type Row = Record<string, unknown>;
 
@@ -74,12 +46,9 @@ describe('security: nothing links anonymous feedback to its sender; notes are ci
     w = await startWorld({ FEEDBACK_SECRET: 'e2e-security-secret-0123456789', SELF_REVIEW_KEYS: KEYS, LOG_LEVEL: 'debug' });
     const { code } = await createCell(w);
     for (const u of [an, bao, cuong]) await joinOnTelegram(w, u, code);
-    dung = await joinOnZalo(w, 'Phạm Thị Dung', code);
-    giang = await joinOnZalo(w, 'Vũ Văn Giang', code);
-    const db = new Database(w.dbPath);
-    db.pragma('busy_timeout = 5000');
-    db.prepare("UPDATE members SET role = 'committee' WHERE full_name = 'Lê Văn Cường'").run();
-    db.close();
+    dung = await joinOnZalo(w, 'Dung', 'Phạm Thị Dung', code);
+    giang = await joinOnZalo(w, 'Giang', 'Vũ Văn Giang', code);
+    setRole(w, 'Lê Văn Cường', 'committee');
 
     const { tg, zalo } = w;
     // An (Telegram) edits once, sends, and has the dialogue deleted.
@@ -152,12 +121,13 @@ describe('security: nothing links anonymous feedback to its sender; notes are ci
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(Date.now() + 86_400_000);
     const run = await jobsRun(w, `${day}T23:00:00+07:00`);
     expect(run.code).toBe(0);
-    cliOut.push(run.out);
+    cliOut.push(run.stdout, run.stderr);
     await w.tg.waitForText(cuong.id, 'Tổng hợp góp ý ẩn danh');
     const later = await jobsRun(w, `${day}T23:30:00+07:00`);
     expect(later.code).toBe(0);
-    cliOut.push(later.out);
-  }, 30_000);
+    cliOut.push(later.stdout, later.stderr);
+    // Two CLI processes, each loading the whole app: under a fully parallel run they alone can take 30 s.
+  }, 60_000);
 
   describe('a copy of the database and the logs', () => {
     const senders = () => {
@@ -264,10 +234,10 @@ describe('security: nothing links anonymous feedback to its sender; notes are ci
     });
 
     it('start-up warns in production when the keys are left to their defaults', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'chibo-prod-'));
-      const bot = await startBot({ ...w.env, NODE_ENV: 'production', DATABASE_PATH: join(dir, 'prod.db'), SELF_REVIEW_KEYS: '', FEEDBACK_SECRET: '' });
-      await bot.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // Fakes of its own: a second bot polling this world's fakes would end the first one's Telegram polling (409).
+      const prod = await startWorld({ NODE_ENV: 'production', LOG_LEVEL: 'debug', SELF_REVIEW_KEYS: '', FEEDBACK_SECRET: '' });
+      await prod.close();
+      const { bot } = prod;
       expect(bot.logs.some((l) => l.includes('SELF_REVIEW_KEYS is not set'))).toBe(true);
       expect(bot.logs.some((l) => l.includes('FEEDBACK_SECRET is not set'))).toBe(true);
       expect(w.bot.logs.some((l) => l.includes('is not set'))).toBe(false);

@@ -1,64 +1,15 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoDateIn } from '../../src/conversation/format.js';
 import type { FakeChat, FakeUser } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkGroup, numberOf, startWorld, textOf, type World } from './harness.js';
+import { jobsRunLocal, joinOnZalo, setCellSettings, setRole } from './meetings-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 3).toString('base64')}`;
 const group: FakeChat = { id: -100_424_242, type: 'supergroup', title: 'Chi bộ Phòng Tổ chức' };
 
 const an: FakeUser = { id: 7_301, first_name: 'Nguyễn', last_name: 'Văn An' };
 const cuong: FakeUser = { id: 7_303, first_name: 'Lê', last_name: 'Văn Cường' };
-
-/** `jobs:run` in a child process, against the same database and fake APIs, at a cell-local time today. */
-function jobsRun(w: World, localTime: string, dayOffset = 0): Promise<{ code: number | null; out: string }> {
-  const day = isoDateIn(Date.now() + dayOffset * 86_400_000, 'Asia/Ho_Chi_Minh');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'jobs:run', '--at', `${day}T${localTime}:00+07:00`], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('close', (code) => done({ code, out }));
-  });
-}
-
-async function joinOnZalo(w: World, fullName: string, code: string): Promise<ZaloUser> {
-  const u = w.zalo.newUser(fullName.split(' ').pop() ?? fullName);
-  w.zalo.sendText(u, code);
-  await w.zalo.waitForText(u.id, 'họ và tên');
-  w.zalo.sendText(u, fullName);
-  await w.zalo.waitForText(u.id, 'Đã gửi yêu cầu');
-  const card = await w.tg.waitForText(admin.id, `${fullName} (qua Zalo)`);
-  w.tg.clickButton(admin, card, button(card, 'Duyệt'));
-  await w.zalo.waitForText(u.id, 'Chúc mừng');
-  return u;
-}
-
-/** Test set-up only: a role the secretary would give through /thanhvien (tested in the members suite). */
-function setRole(w: World, fullName: string, role: string): void {
-  const db = new Database(w.dbPath);
-  db.pragma('busy_timeout = 5000');
-  db.prepare('UPDATE members SET role = ? WHERE full_name = ?').run(role, fullName);
-  db.close();
-}
-
-/** Test set-up only: one cell setting, as /caidat stores it. */
-function setSetting(w: World, section: string, key: string, value: unknown): void {
-  const db = new Database(w.dbPath);
-  db.pragma('busy_timeout = 5000');
-  const row = db.prepare('SELECT id, settings FROM cells').get() as { id: number; settings: string };
-  const settings = JSON.parse(row.settings) as Record<string, Record<string, unknown>>;
-  settings[section] = { ...settings[section], [key]: value };
-  db.prepare('UPDATE cells SET settings = ? WHERE id = ?').run(JSON.stringify(settings), row.id);
-  db.close();
-}
 
 /** Picks a numbered Zalo choice by its label, as a member would type it. */
 async function zaloPick(w: World, u: ZaloUser, call: { params: Record<string, unknown> }, label: string): Promise<void> {
@@ -76,12 +27,9 @@ describe('anonymous feedback on Telegram and Zalo', () => {
   beforeAll(async () => {
     w = await startWorld({ FEEDBACK_SECRET: 'e2e-feedback-secret-0123456789', SELF_REVIEW_KEYS: KEYS });
     ({ code: inviteCode } = await createCell(w));
-    w.tg.addBotToGroup(admin, group);
-    await w.tg.waitForText(group.id, '/lienket');
-    w.tg.sendText(admin, '/lienket', group);
-    await w.tg.waitForText(group.id, 'Đã liên kết');
+    await linkGroup(w, group);
     await joinOnTelegram(w, an, inviteCode);
-    dung = await joinOnZalo(w, 'Phạm Thị Dung', inviteCode);
+    dung = await joinOnZalo(w, 'Dung', 'Phạm Thị Dung', inviteCode);
   }, 60_000);
 
   afterAll(async () => {
@@ -182,7 +130,7 @@ describe('anonymous feedback on Telegram and Zalo', () => {
     tg.clickButton(admin, values, button(values, 'tin riêng cho mọi người'));
     await tg.waitForText(admin.id, 'Đã lưu cài đặt');
     // …and two anonymous items a day (set in the database here: a typed "2" would hit an approval card's number).
-    setSetting(w, 'feedback', 'dailyLimit', 2);
+    setCellSettings(w, 'feedback', { dailyLimit: 2 });
     const send = async (text: string) => {
       tg.sendText(an, '/gopy');
       const i = await tg.waitForText(an.id, 'Góp ý ẩn danh gửi chi ủy');
@@ -210,11 +158,11 @@ describe('anonymous feedback on Telegram and Zalo', () => {
   it('the digest reaches the committee on both channels (never the sender), and an answer goes to the whole cell', async () => {
     const { tg, zalo } = w;
     await joinOnTelegram(w, cuong, inviteCode);
-    em = await joinOnZalo(w, 'Hoàng Văn Em', inviteCode);
+    em = await joinOnZalo(w, 'Em', 'Hoàng Văn Em', inviteCode);
     setRole(w, 'Lê Văn Cường', 'committee');
     setRole(w, 'Hoàng Văn Em', 'committee');
     // Tomorrow's digest: the bot's own tick (at the real time) may already have taken today's.
-    const run = await jobsRun(w, '23:00', 1);
+    const run = await jobsRunLocal(w, '23:00', 1);
     expect(run.code).toBe(0);
     const digest = await tg.waitForText(cuong.id, 'Tổng hợp góp ý ẩn danh');
     for (const t of ['trước hai ngày', 'máy lạnh', 'biểu dương tổ 2']) expect(textOf(digest)).toContain(t);

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFakeTelegram, type FakeTelegram, type FakeUser, type SentCall } from '../fakes/telegram.js';
-import { startFakeZalo, type FakeZalo } from '../fakes/zalo.js';
+import { startFakeTelegram, type FakeChat, type FakeTelegram, type FakeUser, type SentCall } from '../fakes/telegram.js';
+import { startFakeZalo, type FakeZalo, type ZaloUser } from '../fakes/zalo.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -14,19 +15,44 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Bots and CLI runs this test process started that have not exited yet. One whose world was never
+ * closed (a set-up that timed out while the bot started, a test that timed out during `jobs:run`) would
+ * go on polling or sending to the fakes' ports after the test file ends: it is killed when this process
+ * ends, whether it exits or is sent SIGTERM (as vitest ends its workers).
+ */
+const running = new Set<ChildProcess>();
+const killRunning = (): void => {
+  for (const proc of running) proc.kill('SIGKILL');
+};
+process.once('exit', killRunning);
+process.once('SIGTERM', () => {
+  killRunning();
+  process.kill(process.pid, 'SIGTERM');
+});
+
+/** What every child process of a test starts with, before its own variables. */
+const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test' });
+
 /** Starts the real bot (`src/main.ts` under tsx) with the given environment; resolves once it says it started. */
 export async function startBot(env: Record<string, string>): Promise<BotProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: { ...baseEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(proc);
   const logs: string[] = [];
   const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
   proc.stdout?.on('data', collect);
   proc.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  await new Promise<void>((resolveStart, reject) => {
+  const exited = new Promise<number | null>((r) =>
+    proc.once('exit', (code) => {
+      running.delete(proc);
+      r(code);
+    }),
+  );
+  const started = new Promise<void>((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`bot did not start:\n${logs.join('\n')}`)), 60_000);
     const check = setInterval(() => {
       if (logs.some((l) => l.includes('"bot started"'))) {
@@ -41,6 +67,14 @@ export async function startBot(env: Record<string, string>): Promise<BotProcess>
       reject(new Error(`bot exited with ${code}:\n${logs.join('\n')}`));
     });
   });
+  try {
+    await started;
+  } catch (err) {
+    // Not started in time: it must not start later, unwatched, on a port another world may get.
+    proc.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   return {
     proc,
     logs,
@@ -64,10 +98,20 @@ export interface World {
 
 export const admin: FakeUser = { id: 1001, first_name: 'Trần', last_name: 'Thị Bình' };
 
+/**
+ * A secret of this world's own for each fake's token. The fakes listen on ports the system hands out
+ * again once freed: with the emulators' fixed default tokens, any process still pointed at an old
+ * world's port (a bot left over from a failed set-up, a `jobs:run` outliving its test) would be
+ * accepted by whichever world's fake got the port next, take its updates and answer from another
+ * database ("Mã mời không đúng" for a good invite code). With its own tokens a world answers only
+ * its own processes; strangers get 401.
+ */
+const secret = (): string => randomBytes(9).toString('base64url');
+
 /** Fake Telegram + fake Zalo + a temp database + the real bot on both channels. */
 export async function startWorld(extraEnv: Record<string, string> = {}): Promise<World> {
-  const tg = await startFakeTelegram();
-  const zalo = await startFakeZalo();
+  const tg = await startFakeTelegram({ token: `123456:TEST-${secret()}` });
+  const zalo = await startFakeZalo({ token: `1234567890:ZALO-${secret()}` });
   const dir = mkdtempSync(join(tmpdir(), 'chibo-e2e-'));
   const dbPath = join(dir, 'chibo.db');
   const env = {
@@ -79,18 +123,29 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
     BOT_ADMIN_IDS: String(admin.id),
     ...extraEnv,
   };
+  let bot: BotProcess;
+  try {
+    bot = await startBot(env);
+  } catch (err) {
+    await tg.close();
+    await zalo.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const world: World = {
     tg,
     zalo,
     dir,
     dbPath,
     env,
-    bot: await startBot(env),
+    bot,
     async restart() {
       await world.bot.stop();
       world.bot = await startBot(env);
     },
     async close() {
+      // A `jobs:run` still going (its test timed out) would go on sending, and write a new database where this one was.
+      await Promise.all([...(cliRuns.get(world) ?? [])].map((child) => new Promise((closed) => child.once('close', closed).kill('SIGKILL'))));
       await world.bot.stop();
       await tg.close();
       await zalo.close();
@@ -98,6 +153,38 @@ export async function startWorld(extraEnv: Record<string, string> = {}): Promise
     },
   };
   return world;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI runs of each world still going, so that closing the world ends them. */
+const cliRuns = new WeakMap<World, Set<ChildProcess>>();
+
+/**
+ * Runs the operator CLI (`src/cli/index.ts`, e.g. `jobs:run --at <ISO>`, `members:import`) as a second
+ * process against the world's database and fake APIs, while the bot runs.
+ */
+export function cli(w: World, args: string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), ...args], { cwd: root, env: { ...baseEnv(), ...w.env } });
+  const runs = cliRuns.get(w) ?? new Set<ChildProcess>();
+  cliRuns.set(w, runs.add(child));
+  running.add(child);
+  return new Promise((done, fail) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      running.delete(child);
+      runs.delete(child);
+      done({ code, stdout, stderr });
+    });
+  });
 }
 
 /** The callback_data of the button whose label matches, on a message the bot sent. */
@@ -161,6 +248,26 @@ export async function joinOnTelegram(w: World, user: FakeUser, code: string): Pr
   const card = await tg.waitForText(admin.id, `Yêu cầu tham gia`);
   tg.clickButton(admin, card, button(card, 'Duyệt'));
   await tg.waitForText(user.id, 'Chúc mừng');
+}
+
+/** The secretary (admin) links the cell's Telegram group: adds the bot, then /lienket in the group. */
+export async function linkGroup(w: World, group: FakeChat): Promise<void> {
+  w.tg.addBotToGroup(admin, group);
+  await w.tg.waitForText(group.id, '/lienket');
+  w.tg.sendText(admin, '/lienket', group);
+  await w.tg.waitForText(group.id, 'Đã liên kết nhóm');
+}
+
+/** The secretary (admin) also uses Zalo: a link code from /lienketkenh on Telegram, typed on Zalo. */
+export async function linkZalo(w: World, displayName = 'Bình'): Promise<ZaloUser> {
+  w.tg.sendText(admin, '/lienketkenh');
+  const msg = await w.tg.waitForText(admin.id, 'Mã liên kết');
+  const code = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(msg))?.[1];
+  if (!code) throw new Error(`no link code in ${textOf(msg)}`);
+  const z = w.zalo.newUser(displayName);
+  w.zalo.sendText(z, code);
+  await w.zalo.waitForText(z.id, 'Đã liên kết');
+  return z;
 }
 
 /** A free TCP port on loopback, for a bot HTTP server the test talks to. */

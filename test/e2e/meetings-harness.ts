@@ -1,30 +1,16 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
 import { zonedInstant } from '../../src/domain/meetings-time.js';
-import { admin, button, numberOf, type World } from './harness.js';
+import { admin, button, cli, type CliRun, numberOf, type World } from './harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 export const HCM = 'Asia/Ho_Chi_Minh';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** Runs `jobs:run [--at]` as a child process against the running bot's database and fake APIs. */
-export function jobsRun(w: World, at?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const args = ['--import', 'tsx', 'src/cli/index.ts', 'jobs:run', ...(at === undefined ? [] : ['--at', new Date(at).toISOString()])];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+/** Runs `jobs:run` against the running bot's database and fake APIs, at an instant (ms, or an ISO string) or now. */
+export const jobsRun = (w: World, at?: number | string): Promise<CliRun> => cli(w, ['jobs:run', ...(at === undefined ? [] : ['--at', typeof at === 'number' ? new Date(at).toISOString() : at])]);
 
 /** The calendar date (dd/mm) and parts of an instant in Hà Nội. */
 export function local(ms: number): { dm: string; iso: string; hhmm: string } {
@@ -34,28 +20,36 @@ export function local(ms: number): { dm: string; iso: string; hhmm: string } {
 
 export const instant = (iso: string, hhmm: string): number => zonedInstant(iso, hhmm, HCM);
 
-/** Changes meeting settings of every cell straight in the database (the bot reads them per request). */
-export function setMeetingSettings(w: World, patch: Record<string, unknown>): void {
+/** `jobs:run` at a time of day ("23:00") in Hà Nội, today or `dayOffset` days on. */
+export const jobsRunLocal = (w: World, hhmm: string, dayOffset = 0): Promise<CliRun> => jobsRun(w, instant(local(Date.now() + dayOffset * DAY).iso, hhmm));
+
+/** Runs SQL on the bot's database (to seed members or move a meeting's start, as time passing would). */
+export function sql<T>(w: World, fn: (db: Database.Database) => T): T {
   const db = new Database(w.dbPath);
+  db.pragma('busy_timeout = 5000');
   try {
-    for (const row of db.prepare('SELECT id, settings FROM cells').all() as { id: number; settings: string }[]) {
-      const s = JSON.parse(row.settings || '{}') as Record<string, Record<string, unknown>>;
-      s.meetings = { ...(s.meetings ?? {}), ...patch };
-      db.prepare('UPDATE cells SET settings = ? WHERE id = ?').run(JSON.stringify(s), row.id);
-    }
+    return fn(db);
   } finally {
     db.close();
   }
 }
 
-/** Runs SQL on the bot's database (to seed members or move a meeting's start, as time passing would). */
-export function sql(w: World, fn: (db: Database.Database) => void): void {
-  const db = new Database(w.dbPath);
-  try {
-    fn(db);
-  } finally {
-    db.close();
-  }
+/** Changes one section of every cell's settings straight in the database, as /caidat stores them (the bot reads them per request). */
+export function setCellSettings(w: World, section: string, patch: Record<string, unknown>): void {
+  sql(w, (db) => {
+    for (const row of db.prepare('SELECT id, settings FROM cells').all() as { id: number; settings: string }[]) {
+      const s = JSON.parse(row.settings || '{}') as Record<string, Record<string, unknown>>;
+      s[section] = { ...(s[section] ?? {}), ...patch };
+      db.prepare('UPDATE cells SET settings = ? WHERE id = ?').run(JSON.stringify(s), row.id);
+    }
+  });
+}
+
+export const setMeetingSettings = (w: World, patch: Record<string, unknown>): void => setCellSettings(w, 'meetings', patch);
+
+/** Test set-up only: a role the secretary would give through /thanhvien (tested in the members suite). */
+export function setRole(w: World, fullName: string, role: string): void {
+  sql(w, (db) => db.prepare('UPDATE members SET role = ? WHERE full_name = ?').run(role, fullName));
 }
 
 /** A Zalo user joins with the cell's code and the secretary approves on Telegram. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkGroup, startWorld, textOf, type World } from './harness.js';
 import { createOnTelegram, DAY, HOUR, instant, jobsRun, joinOnZalo, local, MINUTE, pickOnZalo, setMeetingSettings } from './meetings-harness.js';
 
 /**
@@ -25,10 +25,7 @@ describe('meetings: invitations, answers, reminders, close (Telegram + Zalo)', (
     w = await startWorld();
     const { code } = await createCell(w);
     setMeetingSettings(w, { quietFrom: '00:00', quietTo: '00:00' });
-    w.tg.addBotToGroup(admin, group);
-    await w.tg.waitForText(group.id, '/lienket');
-    w.tg.sendText(admin, '/lienket', group);
-    await w.tg.waitForText(group.id, 'Đã liên kết nhóm');
+    await linkGroup(w, group);
     for (const m of [m1, m2, m3]) await joinOnTelegram(w, m, code);
     z1 = await joinOnZalo(w, 'Tư', 'Phạm Văn Tư', code);
     const day = local(Date.now() + 4 * DAY);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkZalo, numberOf, startWorld, textOf, type World } from './harness.js';
 
 const an: FakeUser = { id: 6001, first_name: 'Nguyễn', last_name: 'Văn An' };
 
@@ -76,12 +76,8 @@ describe('member management by buttons (Telegram) and by typing (Zalo)', () => {
   });
 
   it('hands the secretary role over by typing on Zalo, then removes a member with history kept', async () => {
-    const { tg, zalo } = w;
-    tg.sendText(admin, '/lienketkenh');
-    const msg = await tg.waitForText(admin.id, 'Mã liên kết');
-    const z = zalo.newUser('Bình');
-    zalo.sendText(z, /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(msg))?.[1] as string);
-    await zalo.waitForText(z.id, 'Đã liên kết');
+    const { zalo } = w;
+    const z = await linkZalo(w);
     zalo.sendText(z, '/thanhvien');
     const list = await zalo.waitForText(z.id, 'đảng viên (');
     zalo.sendText(z, numberOf(String(list.params.text), 'Nguyễn Văn Ân'));

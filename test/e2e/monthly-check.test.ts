@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkZalo, numberOf, startWorld, textOf, type World } from './harness.js';
 import { instant, jobsRun, local, sql } from './meetings-harness.js';
 
 const an: FakeUser = { id: 6301, first_name: 'Nguyễn', last_name: 'Văn An' };
@@ -32,11 +32,7 @@ describe('the monthly 4 Tốt check (/danhgiathang): buttons on Telegram, number
     const { code } = await createCell(w);
     await joinOnTelegram(w, an, code);
     // The secretary also uses Zalo (one person, two accounts).
-    w.tg.sendText(admin, '/lienketkenh');
-    const linkMsg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-    secZalo = w.zalo.newUser('Bình');
-    w.zalo.sendText(secZalo, /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(linkMsg))?.[1] as string);
-    await w.zalo.waitForText(secZalo.id, 'Đã liên kết');
+    secZalo = await linkZalo(w);
   }, 60_000);
   afterAll(async () => {
     await w?.close();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
-import { admin, createCell, freePort, numberOf, startBot, startWorld, type World } from './harness.js';
+import { admin, createCell, freePort, linkZalo, numberOf, startBot, startWorld, type World } from './harness.js';
 
 
 describe('webhook mode: secrets checked, both channels on one HTTP server', () => {
@@ -91,12 +91,7 @@ describe('start-up, shutdown and long answers', () => {
         .run(cell.id, person.lastInsertRowid, `Nguyễn Thị Phương Thảo Hoàng Ngọc Bích Số ${String.fromCharCode(65 + i)}`, now, now);
     }
     store.close();
-    w.tg.sendText(admin, '/lienketkenh');
-    const msg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-    const linkCode = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(String(msg.params.text))?.[1] as string;
-    const zaloSecretary = w.zalo.newUser('Bình');
-    w.zalo.sendText(zaloSecretary, linkCode);
-    await w.zalo.waitForText(zaloSecretary.id, 'Đã liên kết');
+    const zaloSecretary = await linkZalo(w);
     w.zalo.sendText(zaloSecretary, '/thanhvien');
     await w.zalo.waitForText(zaloSecretary.id, 'Trả lời bằng số');
     const texts = w.zalo.textsTo(zaloSecretary.id).slice(-3);

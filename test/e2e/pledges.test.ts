@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
 import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
-import { instant, jobsRun, joinOnZalo, local, sql } from './meetings-harness.js';
+import { instant, jobsRun, joinOnZalo, local, setCellSettings } from './meetings-harness.js';
 
 const an: FakeUser = { id: 6201, first_name: 'Nguyễn', last_name: 'Văn An' };
 const today = local(Date.now()).iso;
@@ -28,15 +28,7 @@ describe('yearly commitments (/camket) on Telegram and Zalo, with the January an
     lan = await joinOnZalo(w, 'Lan', 'Lê Thị Lan', code);
     // The self-check opens on 1 July and its prompt stays due for 30 days. So that the bot's own minute tick (on
     // the real date) never sends it during the test, use 1 January instead unless July is already over.
-    if (today < `${year}-08-01`) {
-      sql(w, (db) => {
-        for (const row of db.prepare('SELECT id, settings FROM cells').all() as { id: number; settings: string }[]) {
-          const s = JSON.parse(row.settings || '{}') as Record<string, Record<string, unknown>>;
-          s.pledges = { ...(s.pledges ?? {}), selfCheckOn: '01-01' };
-          db.prepare('UPDATE cells SET settings = ? WHERE id = ?').run(JSON.stringify(s), row.id);
-        }
-      });
-    }
+    if (today < `${year}-08-01`) setCellSettings(w, 'pledges', { selfCheckOn: '01-01' });
   }, 60_000);
   afterAll(async () => {
     await w?.close();

@@ -2,23 +2,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from '../fakes/telegram.js';
 import type { ZaloUser } from '../fakes/zalo.js';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
-import { instant, jobsRun, joinOnZalo, local, sql } from './meetings-harness.js';
+import { admin, button, createCell, joinOnTelegram, linkZalo, numberOf, startWorld, textOf, type World } from './harness.js';
+import { instant, jobsRun, joinOnZalo, local, setCellSettings } from './meetings-harness.js';
 
 const an: FakeUser = { id: 6401, first_name: 'Nguyễn', last_name: 'Văn An' };
 const cuong: FakeUser = { id: 6402, first_name: 'Lê', last_name: 'Văn Cường' };
 const year = Number(local(Date.now()).iso.slice(0, 4));
-
-/** Changes the residence settings of every cell straight in the database (the bot reads them per request). */
-function setResidence(w: World, patch: Record<string, unknown>): void {
-  sql(w, (db) => {
-    for (const row of db.prepare('SELECT id, settings FROM cells').all() as { id: number; settings: string }[]) {
-      const s = JSON.parse(row.settings || '{}') as Record<string, Record<string, unknown>>;
-      s.residence = { ...(s.residence ?? {}), ...patch };
-      db.prepare('UPDATE cells SET settings = ? WHERE id = ?').run(JSON.stringify(s), row.id);
-    }
-  });
-}
 
 function query<T>(w: World, sqlText: string, ...args: unknown[]): T[] {
   const db = new Database(w.dbPath, { readonly: true });
@@ -38,15 +27,11 @@ describe('residence comments (form 3-213): exemptions, the reminder before the r
     const { code } = await createCell(w);
     // Reminders off while members join and exemptions are set: the bot's own minute tick runs on the real
     // date, which may fall in the season's window; the job test turns them back on.
-    setResidence(w, { leadDays: 0 });
+    setCellSettings(w, 'residence', { leadDays: 0 });
     await joinOnTelegram(w, an, code);
     await joinOnTelegram(w, cuong, code);
     lan = await joinOnZalo(w, 'Lan', 'Lê Thị Lan', code);
-    w.tg.sendText(admin, '/lienketkenh');
-    const linkMsg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-    secZalo = w.zalo.newUser('Bình');
-    w.zalo.sendText(secZalo, /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(linkMsg))?.[1] as string);
-    await w.zalo.waitForText(secZalo.id, 'Đã liên kết');
+    secZalo = await linkZalo(w);
     // Notices to the secretary go to Telegram (else: the channel used last).
     w.tg.sendText(admin, '/kenh');
     const channels = await w.tg.waitForText(admin.id, 'qua kênh nào');
@@ -85,7 +70,7 @@ describe('residence comments (form 3-213): exemptions, the reminder before the r
 
   it('jobs:run 30 days before the season reminds working members once, skipping the exempt one', async () => {
     const { tg, zalo } = w;
-    setResidence(w, { leadDays: 30 });
+    setCellSettings(w, 'residence', { leadDays: 30 });
     const at = instant(`${year}-10-02`, '09:00');
     expect((await jobsRun(w, at)).code).toBe(0);
     const toAn = await tg.waitForText(an.id, 'Kính gửi đồng chí Nguyễn Văn An: sắp đến kỳ đánh giá');

@@ -5,17 +5,17 @@
  */
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Translator } from '../../src/conversation/i18n.js';
 import { readRoster } from '../../src/domain/roster.js';
 import { readRosterFile, rosterVocabulary } from '../../src/reports/roster-files.js';
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
-import { admin, button, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { unzipEntry } from './dues-world.js';
+import { admin, button, cli, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { setRole } from './meetings-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const vocab = rosterVocabulary(new Translator('vi'));
 
 const families = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng'];
@@ -96,18 +96,6 @@ async function sendRoll(w: World, data: Buffer, filename = 'danh-sach.xlsx', mim
   }
   w.tg.sendDocument(secretary, { filename, mime, data });
   return w.tg.waitForText(secretary.id, /Xem trước tệp|Chưa nhập được/, 20_000);
-}
-
-function runCli(w: World, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 describe('the member roll from a spreadsheet', () => {
@@ -230,7 +218,7 @@ describe('the member roll from a spreadsheet', () => {
     expect(text).toContain(`${names[5]}: Chức vụ đảng: Đảng viên → Chi ủy viên`);
     expect(text).toContain(`${names[6]}: Tổ đảng: Tổ 3 → Tổ 9`);
     expect(text).toContain('Không đổi: 97 đồng chí');
-    expect(text).toContain(`không có trong tệp (2), vẫn giữ nguyên, không xoá: `);
+    expect(text).toContain(`không có trong tệp (2), vẫn giữ nguyên, không xóa: `);
     expect(text).toContain(names[99] as string);
     w.tg.clickButton(secretary, preview, button(preview, 'Nhập'));
     await w.tg.waitForText(secretary.id, 'thêm 0, cập nhật 2, không đổi 97');
@@ -244,17 +232,28 @@ describe('the member roll from a spreadsheet', () => {
 
   let codes: Map<string, string>;
 
-  it('prints personal invites: a Word sheet and the codes to forward', async () => {
+  it('prints personal codes: a Word sheet with every member’s code, the text short', async () => {
     const from = w.tg.calls.length;
     w.tg.sendText(secretary, '/giaymoi');
-    const ready = await w.tg.waitForText(secretary.id, 'Giấy mời riêng cho 100 đồng chí', 20_000);
+    const ready = await w.tg.waitForText(secretary.id, 'Mã mời riêng cho 100 đồng chí', 20_000);
+    expect(textOf(ready)).toContain('Mã của từng người có trong tệp Word đính kèm');
     const sheet = await waitForDocument(w, secretary.id, from, '.docx');
-    expect(sheet.subarray(0, 2).toString()).toBe('PK');
-    // A long list comes in several messages: read every part sent with it.
-    const parts = w.tg.calls.slice(w.tg.calls.indexOf(ready)).filter((c) => c.ok && c.method === 'sendMessage' && Number(c.params.chat_id) === secretary.id).map(textOf).join('\n');
-    codes = new Map([...parts.matchAll(/• (.+?): ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/g)].map((m) => [m[1] as string, m[2] as string]));
+    // Names and codes in the order the sheet prints them: each name, then its code.
+    const texts = [...unzipEntry(sheet, 'word/document.xml').matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1] as string);
+    codes = new Map();
+    let current: string | null = null;
+    for (const text of texts) {
+      if (names.includes(text)) current = text;
+      const code = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(text)?.[0];
+      if (code && current && !codes.has(current)) codes.set(current, code);
+    }
     expect(codes.size).toBe(100);
     expect(db(w, (d) => d.prepare('SELECT count(*) AS n FROM invites WHERE member_id IS NOT NULL AND max_uses = 1 AND revoked_at IS NULL').get())).toEqual({ n: 100 });
+    // Asking again prints nobody anew: the sheets handed out keep working.
+    w.tg.sendText(secretary, '/giaymoi');
+    const again = await w.tg.waitForText(secretary.id, 'đều đã có mã mời riêng còn hiệu lực');
+    expect(() => button(again, 'In lại tất cả')).not.toThrow();
+    expect(db(w, (d) => d.prepare('SELECT count(*) AS n FROM invites WHERE member_id IS NOT NULL AND revoked_at IS NULL').get())).toEqual({ n: 100 });
   }, 60_000);
 
   it('joins a member on Telegram with their personal invite, already approved', async () => {
@@ -342,9 +341,7 @@ describe('the member roll from a spreadsheet', () => {
     w.zalo.sendText(user, numberOf(String(ask.params.text), 'Đúng'));
     await w.zalo.waitForText(user.id, 'Chào mừng');
     // The secretary made them deputy (role editing is tested with the members feature).
-    const dbw = new Database(w.dbPath);
-    dbw.prepare("UPDATE members SET role = 'deputy' WHERE full_name = ?").run(name);
-    dbw.close();
+    setRole(w, name, 'deputy');
     w.zalo.sendText(user, '/thanhvien');
     const menu = await w.zalo.waitForText(user.id, 'Nhập danh sách');
     w.zalo.sendText(user, numberOf(String(menu.params.text), 'Nhập danh sách'));
@@ -357,12 +354,12 @@ describe('the member roll from a spreadsheet', () => {
     const file = join(w.dir, 'them.xlsx');
     const extra: Row[] = [['Đinh Công Tráng', 'Đảng viên', 'Chính thức', '3/2/2010', null, null, null, null, null, null, null, '2A', 'Tổ 2']];
     writeFileSync(file, await filled(template, extra));
-    const dry = await runCli(w, ['members:import', file, '--cell', '1', '--dry-run']);
+    const dry = await cli(w, ['members:import', file, '--cell', '1', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('Thêm mới: 1 đồng chí');
     expect(dry.stdout).toContain('--dry-run');
     expect(memberByName(w, 'Đinh Công Tráng')).toBeUndefined();
-    const real = await runCli(w, ['members:import', file, '--cell', '1']);
+    const real = await cli(w, ['members:import', file, '--cell', '1']);
     expect(real.code).toBe(0);
     expect(real.stdout).toContain('thêm 1, cập nhật 0');
     expect(memberByName(w, 'Đinh Công Tráng')).toMatchObject({ membership_since: '2010-02-03', party_group: 'Tổ 2', status: 'active' });
@@ -370,7 +367,7 @@ describe('the member roll from a spreadsheet', () => {
     expect(audit).toEqual({ actor_person_id: null });
     const bad = join(w.dir, 'sai.csv');
     writeFileSync(bad, '\uFEFFHọ và tên;Chức vụ đảng\nLê Văn;Trưởng ban\n');
-    const refused = await runCli(w, ['members:import', bad, '--cell', '1']);
+    const refused = await cli(w, ['members:import', bad, '--cell', '1']);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('Dòng 2, cột «Chức vụ đảng»');
   }, 60_000);

@@ -1,32 +1,11 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoDateIn } from '../../src/conversation/format.js';
 import { addDaysIso } from '../../src/domain/selfReview.js';
 import type { ZaloCall, ZaloUser } from '../fakes/zalo.js';
 import { admin, button, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { jobsRun, joinOnZalo } from './meetings-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 6).toString('base64')}`;
-
-function jobsRun(w: World, atIso: string): Promise<number | null> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'jobs:run', '--at', atIso], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env } });
-    child.on('close', (code) => done(code));
-  });
-}
-
-async function joinOnZalo(w: World, fullName: string, code: string): Promise<ZaloUser> {
-  const u = w.zalo.newUser(fullName.split(' ').pop() ?? fullName);
-  w.zalo.sendText(u, code);
-  await w.zalo.waitForText(u.id, 'họ và tên');
-  w.zalo.sendText(u, fullName);
-  await w.zalo.waitForText(u.id, 'Đã gửi yêu cầu');
-  const card = await w.tg.waitForText(admin.id, `${fullName} (qua Zalo)`);
-  w.tg.clickButton(admin, card, button(card, 'Duyệt'));
-  await w.zalo.waitForText(u.id, 'Chúc mừng');
-  return u;
-}
 
 describe('self-criticism on Zalo: typed numbers, withdraw and resubmit, reminders, closing', () => {
   let w: World;
@@ -40,8 +19,8 @@ describe('self-criticism on Zalo: typed numbers, withdraw and resubmit, reminder
   beforeAll(async () => {
     w = await startWorld({ FEEDBACK_SECRET: 'e2e-feedback-secret-0123456789', SELF_REVIEW_KEYS: KEYS });
     const { code } = await createCell(w);
-    dung = await joinOnZalo(w, 'Phạm Thị Dung', code);
-    em = await joinOnZalo(w, 'Hoàng Văn Em', code);
+    dung = await joinOnZalo(w, 'Dung', 'Phạm Thị Dung', code);
+    em = await joinOnZalo(w, 'Em', 'Hoàng Văn Em', code);
     // The secretary opens the season on Telegram, typing the deadline.
     const today = isoDateIn(Date.now(), 'Asia/Ho_Chi_Minh');
     deadline = addDaysIso(today, 5);
@@ -119,7 +98,7 @@ describe('self-criticism on Zalo: typed numbers, withdraw and resubmit, reminder
   it('the job reminds privately who has not submitted, and tells the secretary the counts', async () => {
     const { zalo, tg } = w;
     const day = addDaysIso(deadline, -1);
-    expect(await jobsRun(w, `${day}T09:00:00+07:00`)).toBe(0);
+    expect((await jobsRun(w, `${day}T09:00:00+07:00`)).code).toBe(0);
     const nudge = await zalo.waitForText(em.id, 'Nhắc việc');
     expect(String(nudge.params.text)).toContain('chưa viết bản tự kiểm điểm');
     const report = await tg.waitForText(admin.id, 'đã nộp 1/3');
@@ -127,7 +106,7 @@ describe('self-criticism on Zalo: typed numbers, withdraw and resubmit, reminder
     expect(textOf(report)).not.toContain('ZLNOTE');
     expect(zalo.textsTo(dung.id).some((t) => t.includes('Nhắc việc'))).toBe(false);
     // The same window again: nothing more.
-    expect(await jobsRun(w, `${day}T10:00:00+07:00`)).toBe(0);
+    expect((await jobsRun(w, `${day}T10:00:00+07:00`)).code).toBe(0);
     expect(zalo.textsTo(em.id).filter((t) => t.includes('Nhắc việc'))).toHaveLength(1);
   }, 30_000);
 

@@ -1,11 +1,9 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeChat, FakeUser, SentCall } from '../fakes/telegram.js';
-import { admin, button, createCell, joinOnTelegram, startWorld, textOf, type World } from './harness.js';
+import { admin, button, cli, createCell, joinOnTelegram, linkGroup, startWorld, textOf, type World } from './harness.js';
+import { setRole } from './meetings-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 5).toString('base64')}`;
 const group: FakeChat = { id: -100_515_151, type: 'supergroup', title: 'Chi bộ Phòng Tổ chức' };
 
@@ -15,20 +13,6 @@ const pho: FakeUser = { id: 7_404, first_name: 'Đinh', last_name: 'Văn Phó' }
 const otherSecretary: FakeUser = { id: 7_499, first_name: 'Đỗ', last_name: 'Văn Khác' };
 const outsider: FakeUser = { id: 7_498, first_name: 'Người', last_name: 'Ngoài' };
 
-function cli(w: World, args: string[]): Promise<number | null> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...w.env } });
-    child.on('close', (code) => done(code));
-  });
-}
-
-function setRole(w: World, fullName: string, role: string): void {
-  const db = new Database(w.dbPath);
-  db.pragma('busy_timeout = 5000');
-  db.prepare('UPDATE members SET role = ? WHERE full_name = ?').run(role, fullName);
-  db.close();
-}
-
 describe('self-criticism on Telegram: writing, submitting, Word, who may read', () => {
   let w: World;
   let noteId = '';
@@ -36,14 +20,11 @@ describe('self-criticism on Telegram: writing, submitting, Word, who may read', 
   beforeAll(async () => {
     w = await startWorld({ FEEDBACK_SECRET: 'e2e-feedback-secret-0123456789', SELF_REVIEW_KEYS: KEYS });
     const { code } = await createCell(w);
-    w.tg.addBotToGroup(admin, group);
-    await w.tg.waitForText(group.id, '/lienket');
-    w.tg.sendText(admin, '/lienket', group);
-    await w.tg.waitForText(group.id, 'Đã liên kết');
+    await linkGroup(w, group);
     for (const u of [an, cuong, pho]) await joinOnTelegram(w, u, code);
     setRole(w, 'Lê Văn Cường', 'committee');
     setRole(w, 'Đinh Văn Phó', 'deputy');
-    expect(await cli(w, ['cell:create', '--name', 'Chi bộ Khu phố 9', '--superior', 'Đảng ủy phường Bến Nghé', '--secretary', 'Đỗ Văn Khác', '--telegram', String(otherSecretary.id)])).toBe(0);
+    expect((await cli(w, ['cell:create', '--name', 'Chi bộ Khu phố 9', '--superior', 'Đảng ủy phường Bến Nghé', '--secretary', 'Đỗ Văn Khác', '--telegram', String(otherSecretary.id)])).code).toBe(0);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, button, createCell, joinOnTelegram, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, joinOnTelegram, linkZalo, numberOf, startWorld, textOf, type World } from './harness.js';
 
 describe('/caidat and /nhatky on both channels', () => {
   let w: World;
@@ -26,13 +26,8 @@ describe('/caidat and /nhatky on both channels', () => {
   });
 
   it('refuses a bad value politely and changes nothing, then accepts a good one typed on Zalo', async () => {
-    const { tg, zalo } = w;
-    tg.sendText(admin, '/lienketkenh');
-    const msg = await tg.waitForText(admin.id, 'Mã liên kết');
-    const linkCode = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(msg))?.[1] as string;
-    const z = zalo.newUser('Bình');
-    zalo.sendText(z, linkCode);
-    await zalo.waitForText(z.id, 'Đã liên kết');
+    const { zalo } = w;
+    const z = await linkZalo(w);
     zalo.sendText(z, 'cai dat');
     const list = await zalo.waitForText(z.id, 'Cài đặt của');
     zalo.sendText(z, numberOf(String(list.params.text), 'Giờ họp thường kỳ'));

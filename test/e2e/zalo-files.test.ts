@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createCell, freePort, numberOf, startWorld, textOf, type World } from './harness.js';
-
-
-async function zaloSecretary(w: World) {
-  w.tg.sendText(admin, '/lienketkenh');
-  const msg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-  const z = w.zalo.newUser('Bình');
-  w.zalo.sendText(z, /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(msg))?.[1] as string);
-  await w.zalo.waitForText(z.id, 'Đã liên kết');
-  return z;
-}
+import { createCell, freePort, linkZalo, numberOf, startWorld, type World } from './harness.js';
 
 describe('files on Zalo: signed, expiring links instead of uploads', () => {
   let w: World;
@@ -24,7 +14,7 @@ describe('files on Zalo: signed, expiring links instead of uploads', () => {
   });
 
   it('sends the invite QR as a photo URL served by the bot, and refuses a forged link', async () => {
-    const z = await zaloSecretary(w);
+    const z = await linkZalo(w);
     w.zalo.sendText(z, '/moi');
     const menu = await w.zalo.waitForText(z.id, 'Mời đảng viên');
     w.zalo.sendText(z, numberOf(String(menu.params.text), 'dùng 1 lần'));
@@ -54,7 +44,7 @@ describe('files on Zalo without a public address', () => {
   });
 
   it('says plainly where to get the file instead of dropping it', async () => {
-    const z = await zaloSecretary(w);
+    const z = await linkZalo(w);
     w.zalo.sendText(z, '/moi');
     const menu = await w.zalo.waitForText(z.id, 'Mời đảng viên');
     w.zalo.sendText(z, numberOf(String(menu.params.text), 'dùng 1 lần'));

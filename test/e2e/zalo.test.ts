@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, button, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
+import { admin, button, createCell, linkZalo, numberOf, startWorld, type World } from './harness.js';
 
 describe('Zalo: one cell across two channels', () => {
   let w: World;
@@ -41,12 +41,7 @@ describe('Zalo: one cell across two channels', () => {
     zalo.sendText(minh, 'Phạm Văn Minh');
     await zalo.waitForText(minh.id, 'Đã gửi yêu cầu');
     // The secretary links Zalo too, then approves by typing the card's number there.
-    w.tg.sendText(admin, '/lienketkenh');
-    const linkMsg = await w.tg.waitForText(admin.id, 'Mã liên kết');
-    const linkCode = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(textOf(linkMsg))?.[1] as string;
-    const secretaryZalo = zalo.newUser('Bình');
-    zalo.sendText(secretaryZalo, linkCode);
-    await zalo.waitForText(secretaryZalo.id, 'Đã liên kết');
+    const secretaryZalo = await linkZalo(w);
     zalo.sendText(secretaryZalo, 'thanhvien');
     const list = await zalo.waitForText(secretaryZalo.id, 'Phạm Văn Minh');
     zalo.sendText(secretaryZalo, numberOf(String(list.params.text), 'Phạm Văn Minh'));

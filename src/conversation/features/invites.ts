@@ -6,8 +6,9 @@ import type { InviteRow } from '../../store/repos/invites.js';
 import type { MemberRow } from '../../store/repos/members.js';
 import { fold } from '../../domain/text.js';
 import type { Ctx, Feature } from '../context.js';
+import type { Translate } from '../i18n.js';
 import { formatDateTime } from '../format.js';
-import { choice, type FileAttachment } from '../message.js';
+import { choice, type Choice, type FileAttachment } from '../message.js';
 import { cancelRow, oneColumn, parseId, requirePrivate, withCell } from './shared.js';
 
 const leaders = ['secretary', 'deputy'] as const;
@@ -106,8 +107,9 @@ function joinStep(ctx: Ctx, _step: string, text: string, data: Record<string, un
 /** A personal invite (from a roll import): "Đồng chí là Nguyễn Văn A?" — Đúng joins at once, Không phải leaves the code unused. */
 function askPersonal(ctx: Ctx, invite: InviteRow, cellName: string): void {
   const target = ctx.deps.services.invites.personalTarget(invite);
-  // The answer must come from this chat, for this invite: a forged button press carries no code.
-  ctx.setFlow('joinPersonal', 'confirm', { inviteId: invite.id }, invite.cellId);
+  // The answer must come from this chat, for this invite: a forged button press carries no code, and the
+  // service checks the code's hash kept here against the invite's.
+  ctx.setFlow('joinPersonal', 'confirm', { inviteId: invite.id, codeHash: invite.codeHash }, invite.cellId);
   ctx.reply({
     text: ctx.t('join.personalAsk', { cell: cellName, name: target.fullName }),
     choices: [[choice(ctx.t('join.personalYes'), `jp:${invite.id}:1`), choice(ctx.t('join.personalNo'), `jp:${invite.id}:0`)]],
@@ -115,10 +117,12 @@ function askPersonal(ctx: Ctx, invite: InviteRow, cellName: string): void {
 }
 
 function answerPersonal(ctx: Ctx, inviteId: number, yes: boolean): void {
-  if (ctx.conv?.flow !== 'joinPersonal' || Number(ctx.conv.data.inviteId) !== inviteId) throw new DomainError('INVITE.NOT_FOUND');
+  const data = ctx.conv?.flow === 'joinPersonal' ? ctx.conv.data : null;
+  if (!data || Number(data.inviteId) !== inviteId || typeof data.codeHash !== 'string') throw new DomainError('INVITE.NOT_FOUND');
+  const proof = { codeHash: data.codeHash };
   const { services, repos } = ctx.deps;
   ctx.clearFlow();
-  const member = yes ? services.invites.joinPersonal(ctx.caller.personId, inviteId) : services.invites.declinePersonal(ctx.caller.personId, inviteId);
+  const member = yes ? services.invites.joinPersonal(ctx.caller.personId, inviteId, proof) : services.invites.declinePersonal(ctx.caller.personId, inviteId, proof);
   const cell = services.cells.get(member.cellId);
   const channel = (t: (k: string) => string) => t(`channels.${ctx.in.channel}`);
   ctx.reply(yes ? { text: ctx.t('join.personalWelcome', { name: member.fullName, cell: cell.name }), choices: [[choice(ctx.t('menu.help'), 'cmd:trogiup')]], replaceOrigin: true } : { text: ctx.t('join.personalDeclined'), replaceOrigin: true });
@@ -137,15 +141,55 @@ function personalStep(ctx: Ctx, _step: string, text: string, data: Record<string
   ctx.reply({ text: ctx.t('join.personalAskAgain'), choices: [[choice(ctx.t('join.personalYes'), `jp:${String(data.inviteId)}:1`), choice(ctx.t('join.personalNo'), `jp:${String(data.inviteId)}:0`)]] });
 }
 
+/** "Trùng tên với đồng chí X …": one line per member of the roll the request may be. */
+export function namesakeLines(t: Translate, namesakes: readonly MemberRow[]): string[] {
+  return namesakes.map((n) => t('join.sameName', { name: n.fullName }));
+}
+
+/**
+ * The choices on a request: "Là đồng chí X" for each namesake on the roll (told apart by role and
+ * party group when there are several), then "Duyệt" (a new member) and "Từ chối".
+ */
+export function decisionChoices(t: Translate, requestId: number, namesakes: readonly MemberRow[]): Choice[][] {
+  const detail = (n: MemberRow) => [t(`roles.${n.role}`), n.partyGroup].filter((p): p is string => Boolean(p)).join(', ');
+  const matches = namesakes.map((n) => [choice(namesakes.length > 1 ? t('join.isMemberDetail', { name: n.fullName, detail: detail(n) }) : t('join.isMember', { name: n.fullName }), `jm:${requestId}:${n.id}`)]);
+  return [...matches, [choice(t('join.approve'), `jd:${requestId}:1`), choice(t('join.reject'), `jd:${requestId}:0`)]];
+}
+
 /** The approval card goes to the secretary and deputies, on whatever channel each uses. */
 function notifyLeaders(ctx: Ctx, member: MemberRow, cellName: string): void {
   const { repos, services } = ctx.deps;
+  const namesakes = services.invites.namesakes(member);
   for (const leader of repos.members.withRoles(member.cellId, [...leaders])) {
     services.notifier.toPerson(leader.personId, member.cellId, `join:${member.id}:${member.updatedAt}:${leader.personId}`, (t) => ({
-      text: t('join.card', { name: member.fullName, cell: cellName, channel: t(`channels.${ctx.in.channel}`) }),
-      choices: [[choice(t('join.approve'), `jd:${member.id}:1`), choice(t('join.reject'), `jd:${member.id}:0`)]],
+      text: [t('join.card', { name: member.fullName, cell: cellName, channel: t(`channels.${ctx.in.channel}`) }), ...namesakeLines(t, namesakes)].join('\n'),
+      choices: decisionChoices(t, member.id, namesakes),
     }));
   }
+}
+
+/** "Là đồng chí X": the request joins as the member already on the roll; they are welcomed under the recorded name. */
+function decideAs(ctx: Ctx, requestId: number, targetId: number): void {
+  const { services } = ctx.deps;
+  let member: MemberRow;
+  try {
+    member = services.invites.decideAs(ctx.caller, requestId, targetId);
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.code !== 'MEMBER.NOT_FOUND') throw err;
+    // The namesake is no longer waiting (they used their personal invite, or were removed): decide afresh.
+    const request = services.members.get(ctx.caller, requestId);
+    if (request.status !== 'pending') throw new DomainError('JOIN.NOT_PENDING');
+    const namesakes = services.invites.namesakes(request);
+    ctx.reply({ text: [ctx.t('join.matchGone', { name: request.fullName }), ...namesakeLines(ctx.t, namesakes)].join('\n'), choices: decisionChoices(ctx.t, request.id, namesakes), replaceOrigin: true });
+    return;
+  }
+  const cell = services.cells.get(member.cellId);
+  ctx.toast = ctx.t('join.matchedToast');
+  ctx.reply({ text: ctx.t('join.matchedCard', { name: member.fullName, cell: cell.name }), replaceOrigin: true });
+  services.notifier.toPerson(member.personId, member.cellId, `joinedAs:${requestId}:${member.id}`, (t) => ({
+    text: t('join.welcomeMatched', { cell: cell.name, name: member.fullName }),
+    choices: [[choice(t('menu.help'), 'cmd:trogiup')]],
+  }));
 }
 
 function decide(ctx: Ctx, memberId: number, approve: boolean): void {
@@ -170,6 +214,7 @@ export const invitesFeature: Feature = {
       return ctx.run('unknown_command');
     },
     jd: (ctx, [id, yes]) => decide(ctx, parseId(id), yes === '1'),
+    jm: (ctx, [id, target]) => decideAs(ctx, parseId(id), parseId(target)),
     jp: (ctx, [id, yes]) => answerPersonal(ctx, parseId(id), yes === '1'),
     /** "Use my name as shown": the display name, checked like a typed one. */
     jn: (ctx) => {

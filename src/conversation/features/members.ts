@@ -6,7 +6,8 @@ import type { MemberView } from '../../services/members.js';
 import type { Ctx, Feature } from '../context.js';
 import { isoDateIn } from '../format.js';
 import { choice, type Choice } from '../message.js';
-import { rosterMenu } from './roster.js';
+import { decisionChoices, namesakeLines } from './invites.js';
+import { personalInviteButtons, rosterMenu } from './roster.js';
 import { cancelRow, oneColumn, parseId, requirePrivate, roleLabel, withCell } from './shared.js';
 
 const PAGE = 20;
@@ -95,7 +96,10 @@ function card(ctx: Ctx, memberId: number, replace = false): void {
   const { actor } = services.access.actor(ctx.caller, m.cellId);
   const choices: Choice[][] = [];
   if (m.status === 'pending' && can(actor, 'join.decide')) {
-    choices.push([choice(ctx.t('join.approve'), `jd:${m.id}:1`), choice(ctx.t('join.reject'), `jd:${m.id}:0`)]);
+    // A request under the name of someone imported who has not used the bot yet: most likely them.
+    const namesakes = services.invites.namesakes(m);
+    lines.push(...namesakeLines(ctx.t, namesakes));
+    choices.push(...decisionChoices(ctx.t, m.id, namesakes));
   } else if (m.status === 'active' && can(actor, 'member.edit')) {
     if (can(actor, 'member.setRole')) choices.push([choice(ctx.t('members.action.role'), `mb:role:${m.id}`)]);
     choices.push(
@@ -107,6 +111,8 @@ function card(ctx: Ctx, memberId: number, replace = false): void {
       // Residence ties (Quy định 213): the `residenceExempt` field, handled by the residence feature.
       [choice(ctx.t('residence.cardButton'), `rx:card:${m.id}`)],
     );
+    // Not on a channel yet (imported from the roll): a new personal code, or withdrawing the one handed out.
+    if (can(actor, 'invite.create') && ctx.deps.repos.people.accountsOf(m.personId).length === 0) choices.push(...personalInviteButtons(ctx, m.id, { waiting: true, live: true }));
     if (can(actor, 'member.remove')) choices.push([choice(ctx.t('members.action.remove'), `mb:rm:${m.id}`)]);
   }
   choices.push([choice(ctx.t('members.backToList'), `mb:ls:${m.cellId}:0`)]);

@@ -3,10 +3,10 @@ import { formatCode } from '../../domain/invites.js';
 import type { RosterVocabulary } from '../../domain/roster.js';
 import { inviteSheetDocx, readRosterFile, rosterExportXlsx, rosterTemplateCsv, rosterTemplateXlsx } from '../../reports/roster-files.js';
 import { appliedText, candidateText, previewText, problemsText } from '../../reports/roster-text.js';
-import type { RosterPreview, RosterService } from '../../services/roster.js';
+import type { PersonalInvite, RosterPreview, RosterService } from '../../services/roster.js';
 import type { Ctx, Feature } from '../context.js';
 import { formatDate } from '../format.js';
-import { choice, type Choice, type FileAttachment } from '../message.js';
+import { choice, type Choice, type FileAttachment, type OutMessage } from '../message.js';
 import { cancelRow, oneColumn, parseId, requirePrivate, withCell } from './shared.js';
 
 const leaders = ['secretary', 'deputy'] as const;
@@ -14,6 +14,8 @@ const leaders = ['secretary', 'deputy'] as const;
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+/** Codes listed in the chat as well as in the sheet: beyond this the text would flood the chat (and Zalo's quota). */
+const CODES_IN_TEXT = 30;
 
 export interface RosterFeatureDeps {
   roster: RosterService;
@@ -83,14 +85,9 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
     });
   }
 
-  function importerOf(ctx: Ctx, importId: number) {
-    const row = roster.repo.getImport(importId);
-    if (!row) throw new DomainError('ROSTER.NOT_FOUND');
-    return roster.importer(ctx.caller, row.cellId);
-  }
 
   function apply(ctx: Ctx, importId: number): void {
-    const result = roster.apply(importerOf(ctx, importId), importId);
+    const result = roster.apply(roster.importerFor(ctx.caller, importId), importId);
     const cell = ctx.deps.services.cells.get(result.cellId);
     ctx.toast = ctx.t('roster.appliedToast');
     ctx.reply({
@@ -101,12 +98,12 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
   }
 
   function cancel(ctx: Ctx, importId: number): void {
-    roster.cancel(importerOf(ctx, importId), importId);
+    roster.cancel(roster.importerFor(ctx.caller, importId), importId);
     ctx.reply({ text: ctx.t('roster.cancelled'), replaceOrigin: true });
   }
 
   function resolve(ctx: Ctx, importId: number, line: number, memberId: number): void {
-    showPreview(ctx, roster.resolve(importerOf(ctx, importId), importId, line, memberId));
+    showPreview(ctx, roster.resolve(roster.importerFor(ctx.caller, importId), importId, line, memberId));
   }
 
   async function exportRoll(ctx: Ctx, cellId: number): Promise<void> {
@@ -118,14 +115,22 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
     ctx.reply({ text: lines.join('\n'), attachments: [{ kind: 'document', filename: `danh-sach-${todayIso}.xlsx`, mime: XLSX, data }] });
   }
 
-  /** Personal codes for everyone not yet on a channel: a printable sheet and the codes as text to forward. */
-  async function personalInvites(ctx: Ctx, cellId: number): Promise<void> {
-    const issued = roster.personalInvites(ctx.caller, cellId);
-    const cell = ctx.deps.services.cells.get(cellId);
+  /** Personal codes for members not yet on a channel who hold none that works: a printable sheet, and the codes as text to forward. */
+  async function personalInvites(ctx: Ctx, cellId: number, all = false): Promise<void> {
+    const { issued, alreadyLive } = roster.personalInvites(ctx.caller, cellId, { all });
+    const reprint = [choice(ctx.t('roster.reprintAll', { count: alreadyLive }), `ro:inv:${cellId}:all`)];
     if (issued.length === 0) {
-      ctx.reply({ text: ctx.t('roster.invitesNone') });
+      ctx.reply(alreadyLive > 0 ? { text: ctx.t('roster.invitesAllLive', { count: alreadyLive }), choices: [reprint] } : { text: ctx.t('roster.invitesNone') });
       return;
     }
+    const lines = [ctx.t('roster.invitesReady', { count: issued.length, expires: formatDate(issued[0]?.expiresAt ?? 0, ctx.deps.services.cells.get(cellId).timezone) })];
+    if (alreadyLive > 0) lines.push(ctx.t('roster.invitesOthersLive', { count: alreadyLive }));
+    ctx.reply({ ...(await sheetMessage(ctx, cellId, issued, lines)), choices: alreadyLive > 0 ? [reprint] : [] });
+  }
+
+  /** The Word sheet, and the codes as text while the list is short enough to forward one by one. */
+  async function sheetMessage(ctx: Ctx, cellId: number, issued: PersonalInvite[], lines: string[]): Promise<OutMessage> {
+    const cell = ctx.deps.services.cells.get(cellId);
     const { telegramUsername, zaloName } = ctx.deps.channels;
     const entries = issued.map((i) => ({
       fullName: i.member.fullName,
@@ -133,12 +138,25 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
       telegramLink: telegramUsername ? `https://t.me/${telegramUsername}?start=${i.code}` : null,
       expires: formatDate(i.expiresAt, cell.timezone),
     }));
-    const expires = formatDate(issued[0]?.expiresAt ?? 0, cell.timezone);
     const data = await inviteSheetDocx(ctx.t, { cellName: cell.name, botZaloName: zaloName, issuedOn: formatDate(ctx.deps.clock.now(), cell.timezone), entries });
-    const lines = [ctx.t('roster.invitesReady', { count: issued.length, expires })];
     if (zaloName) lines.push(ctx.t('roster.invitesZalo', { bot: zaloName }));
-    for (const e of entries) lines.push(e.telegramLink ? ctx.t('roster.inviteLineLink', { name: e.fullName, code: e.code, link: e.telegramLink }) : ctx.t('roster.inviteLine', { name: e.fullName, code: e.code }));
-    ctx.reply({ text: lines.join('\n'), attachments: [{ kind: 'document', filename: `giay-moi-${cell.id}.docx`, mime: DOCX, data }] });
+    if (entries.length > CODES_IN_TEXT) lines.push(ctx.t('roster.codesInSheet'));
+    else for (const e of entries) lines.push(e.telegramLink ? ctx.t('roster.inviteLineLink', { name: e.fullName, code: e.code, link: e.telegramLink }) : ctx.t('roster.inviteLine', { name: e.fullName, code: e.code }));
+    return { text: lines.join('\n'), attachments: [{ kind: 'document', filename: `ma-moi-rieng-${cell.id}.docx`, mime: DOCX, data }] };
+  }
+
+  /** One member's code anew (lost sheet, wrong hands): the old code stops working. */
+  async function reissueOne(ctx: Ctx, memberId: number): Promise<void> {
+    const issued = roster.reissue(ctx.caller, memberId);
+    const cell = ctx.deps.services.cells.get(issued.member.cellId);
+    const lines = [ctx.t('roster.reissued', { name: issued.member.fullName, expires: formatDate(issued.expiresAt, cell.timezone) })];
+    ctx.reply(await sheetMessage(ctx, cell.id, [issued], lines));
+  }
+
+  function revokeOne(ctx: Ctx, memberId: number): void {
+    const member = ctx.deps.services.members.get(ctx.caller, memberId);
+    const revoked = roster.revokePersonal(ctx.caller, memberId);
+    ctx.reply({ text: ctx.t(revoked > 0 ? 'roster.revokedPersonal' : 'roster.nothingToRevoke', { name: member.fullName }), choices: [[choice(ctx.t('roster.reissueButton'), `ro:one:${memberId}`)]] });
   }
 
   /** A spreadsheet sent without /nhapdanhsach: a leader of one cell surely means to import it. */
@@ -175,7 +193,9 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
         if (!requirePrivate(ctx)) return;
         if (what === 'imp') return askFile(ctx, parseId(id));
         if (what === 'exp') return exportRoll(ctx, parseId(id));
-        if (what === 'inv') return personalInvites(ctx, parseId(id));
+        if (what === 'inv') return personalInvites(ctx, parseId(id), line === 'all');
+        if (what === 'one') return reissueOne(ctx, parseId(id));
+        if (what === 'rv1') return revokeOne(ctx, parseId(id));
         if (what === 'ok') return apply(ctx, parseId(id));
         if (what === 'no') return cancel(ctx, parseId(id));
         if (what === 'res') return resolve(ctx, parseId(id), parseId(line), Number(member) === 0 ? 0 : parseId(member));
@@ -184,6 +204,14 @@ export function rosterFeature({ roster, vocabulary }: RosterFeatureDeps): Featur
     },
     flows: { roster: (ctx, _step, _text, data) => receiveFile(ctx, data) },
   };
+}
+
+/** On a member card: for a member not yet on a channel, a new personal code, or withdrawing the one that works. */
+export function personalInviteButtons(ctx: Ctx, memberId: number, status: { waiting: boolean; live: boolean }): Choice[][] {
+  if (!status.waiting) return [];
+  const rows = [[choice(ctx.t('roster.reissueButton'), `ro:one:${memberId}`)]];
+  if (status.live) rows.push([choice(ctx.t('roster.revokeButton'), `ro:rv1:${memberId}`)]);
+  return rows;
 }
 
 /** The /thanhvien buttons for leaders: import, export, personal invites (with how many are waiting). */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { accounts, auditLog, duesBases, exemptions, invites, members, persons, rosterImports } from '../schema/index.js';
 
@@ -82,12 +82,12 @@ export class RosterRepo {
     return res.changes === 1;
   }
 
-  /** Earlier previews of the cell still waiting: a new file replaces them. */
-  cancelOpen(cellId: number, now: number): void {
+  /** Earlier previews of this importer in the cell still waiting: a new file replaces them. */
+  cancelOpen(cellId: number, importedBy: number | null, now: number): void {
     this.db
       .update(rosterImports)
       .set({ status: 'cancelled', decidedAt: now, rows: [], resolutions: {} })
-      .where(and(eq(rosterImports.cellId, cellId), eq(rosterImports.status, 'preview')))
+      .where(and(eq(rosterImports.cellId, cellId), eq(rosterImports.status, 'preview'), importedBy === null ? isNull(rosterImports.importedBy) : eq(rosterImports.importedBy, importedBy)))
       .run();
   }
 
@@ -107,10 +107,6 @@ export class RosterRepo {
       .set({ toDate })
       .where(and(eq(exemptions.memberId, memberId), eq(exemptions.kind, kind), eq(exemptions.fromDate, fromDate)))
       .run();
-  }
-
-  recentImports(cellId: number, limit = 10): RosterImportRow[] {
-    return this.db.select().from(rosterImports).where(eq(rosterImports.cellId, cellId)).orderBy(desc(rosterImports.id)).limit(limit).all();
   }
 
   /**
@@ -154,14 +150,26 @@ export class RosterRepo {
   }
 
   /** Unused personal invites of these members are revoked when new ones are printed. */
-  revokePersonal(memberIds: number[], now: number): void {
+  revokePersonal(memberIds: number[], now: number): number {
+    let revoked = 0;
     for (const chunk of chunks(memberIds, 500)) {
-      this.db
+      revoked += this.db
         .update(invites)
         .set({ revokedAt: now })
         .where(and(inArray(invites.memberId, chunk), isNull(invites.revokedAt), eq(invites.uses, 0)))
-        .run();
+        .run().changes;
     }
+    return revoked;
+  }
+
+  /** Members of the cell holding a personal code that still works (unused, not revoked, not expired). */
+  withLivePersonalInvite(cellId: number, now: number): Set<number> {
+    const rows = this.db
+      .select({ memberId: invites.memberId })
+      .from(invites)
+      .where(and(eq(invites.cellId, cellId), isNotNull(invites.memberId), isNull(invites.revokedAt), eq(invites.uses, 0), gt(invites.expiresAt, now)))
+      .all();
+    return new Set(rows.map((r) => r.memberId as number));
   }
 
   insertInvites(rows: (typeof invites.$inferInsert)[]): void {
