@@ -372,6 +372,8 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
   const attendance = meetings.map((mt) => new Map(mt.attendees.map((a) => [a.memberId, a])));
   const yearRegular = input.yearMeetings.filter((m) => m.kind === 'regular').map((m) => ({ month: m.date.slice(0, 7), by: new Map(m.attendees.map((a) => [a.memberId, a])) }));
   const assignments = input.assignments.filter((a) => a.status !== 'cancelled' && within(a.deadline, p));
+  const assignmentsBy = groupBy(assignments, (a) => a.memberId);
+  const currentMonth = input.today.slice(0, 7);
 
   const memberLines: MemberLine[] = people.map((m) => {
     let expected = 0;
@@ -388,11 +390,11 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
     }
     const all = chargesBy.get(m.memberId) ?? [];
     const mine = all.filter((c) => c.due !== null && c.due > 0);
-    const dueMonths = mine.filter((c) => c.month <= input.today.slice(0, 7));
+    const dueMonths = mine.filter((c) => c.month <= currentMonth);
     const paidMonths = dueMonths.filter((c) => c.paid >= (c.due as number)).length;
     const owed = dueMonths.reduce((s, c) => s + Math.max(0, (c.due as number) - c.paid), 0);
     const paid = all.reduce((s, c) => s + c.paid, 0);
-    const tasks = assignments.filter((a) => a.memberId === m.memberId);
+    const tasks = assignmentsBy.get(m.memberId) ?? [];
     const done = tasks.filter((a) => (a.status === 'done' || a.status === 'confirmed') && a.doneOn !== null);
     const onTime = done.filter((a) => (a.doneOn as string) <= a.deadline).length;
     const late = done.length - onTime + tasks.filter((a) => !(a.status === 'done' || a.status === 'confirmed') && a.deadline < input.today).length;
@@ -449,7 +451,7 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
     attendance: { expected, present, rate: expected ? present / expected : null, quorumMet: lines.filter((l) => l.quorum.met).length, quorumCounted: lines.length },
     members: memberLines,
     dues: {
-      due: charges.filter((c) => c.month <= input.today.slice(0, 7) && c.due !== null && inPeriod.has(c.memberId)).reduce((s, c) => s + (c.due as number), 0),
+      due: charges.filter((c) => c.month <= currentMonth && c.due !== null && inPeriod.has(c.memberId)).reduce((s, c) => s + (c.due as number), 0),
       paid: memberLines.reduce((s, m) => s + m.duesPaid, 0),
       memberMonths: memberLines.reduce((s, m) => s + m.duesMonths, 0),
       paidMemberMonths: memberLines.reduce((s, m) => s + m.duesPaidMonths, 0),
