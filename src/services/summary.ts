@@ -168,6 +168,7 @@ export class SummaryService {
     const periodMeetings = all.filter((m) => m.date >= period.from && m.date <= period.to);
     const periodCharges = charges.filter((c) => periodMonths.has(c.month));
     const tasks = r?.assignments ?? [];
+    const yearPrefix = `${w.year}-`;
     const summary = summarise(
       {
         period,
@@ -181,8 +182,8 @@ export class SummaryService {
         reviewed: r?.reviewed ?? null,
         openFeedback: r?.openFeedback ?? new Map(),
         anonymousFeedback: r?.anonymousFeedback ?? 0,
-        yearMeetings: all.filter((m) => m.date.startsWith(`${w.year}-`)),
-        yearCharges: charges.filter((c) => c.month.startsWith(`${w.year}-`)),
+        yearMeetings: all.filter((m) => m.date.startsWith(yearPrefix)),
+        yearCharges: charges.filter((c) => c.month.startsWith(yearPrefix)),
         quarterMeetings: all.filter((m) => m.date >= w.quarterFrom && m.date <= w.quarterTo),
       },
       rules.removal.warnAt,

@@ -54,6 +54,7 @@ const CELLS = 'IN (SELECT value FROM json_each(?))';
 
 type MemberTuple = [id: number, fullName: string, membership: 'full' | 'probationary', status: 'active' | 'left', joinedOn: string | null, leftOn: string | null];
 type AttendeeTuple = [memberId: number, membership: 'full' | 'probationary', expected: number, status: string | null];
+type AssignmentTuple = [cellId: number, memberId: number, title: string, criterion: number, deadline: string, status: SummaryTaskStatus, doneOn: string | null];
 type ChargeTuple = [memberId: number, month: string, due: number | null, paid: number];
 
 /**
@@ -130,7 +131,7 @@ export class SummaryRepo {
       if (list) list.push({ cellId, from, to });
       else exemptions.set(memberId, [{ cellId, from, to }]);
     }
-    const exemptionsOf = (cellId: number, memberId: number): { from: string; to: string | null }[] => (exemptions.get(memberId) ?? []).filter((e) => e.cellId === cellId).map(({ from, to }) => ({ from, to }));
+    const exemptionsOf = (cellId: number, memberId: number): { from: string; to: string | null }[] => exemptions.get(memberId)?.filter((e) => e.cellId === cellId).map(({ from, to }) => ({ from, to })) ?? [];
     for (const [cellId, json] of this.q.members.all(cells) as [number, string][]) {
       of(cellId).members = (JSON.parse(json) as MemberTuple[]).map(([memberId, fullName, membership, status, joinedOn, leftOn]) => ({ memberId, fullName, membership, status, joinedOn, leftOn, exemptions: exemptionsOf(cellId, memberId) }));
     }
@@ -144,8 +145,9 @@ export class SummaryRepo {
       of(cellId).charges = (JSON.parse(json) as ChargeTuple[]).map(([memberId, month, due, paid]) => ({ memberId, month, due, paid }));
     }
 
-    for (const [cellId, memberId, title, criterion, deadline, status, doneOn] of this.q.assignments.all(cells, w.period.from, w.period.to) as [number, number, string, number, string, SummaryTaskStatus, string | null][]) {
-      of(cellId).assignments.push({ memberId, title, criterion, deadline, status, doneOn });
+    // Indexed rather than destructured: destructuring a row goes through the array iterator, which allocates for each of ~10,000 rows.
+    for (const t of this.q.assignments.all(cells, w.period.from, w.period.to) as AssignmentTuple[]) {
+      of(t[0]).assignments.push({ memberId: t[1], title: t[2], criterion: t[3], deadline: t[4], status: t[5], doneOn: t[6] });
     }
 
     for (const [cellId, memberId] of this.q.pledged.all(cells, w.pledgeYear) as [number, number][]) of(cellId).pledged.add(memberId);
