@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoDateIn } from '../conversation/format.js';
 import { zonedInstant } from '../domain/meetings-time.js';
 import { summaryText } from '../reports/summary-text.js';
 import { MonthlyCheckRepo } from '../store/repos/monthlyCheck.js';
 import { SummaryRepo, type SummaryWindow } from '../store/repos/summary.js';
 import { inputServices } from './assignments.testing.js';
 import type { Caller } from './context.js';
-import { SummaryService } from './summary.js';
+import { localDateIn, SummaryService } from './summary.js';
 import { seedDistrict, type DistrictFixture } from './summary.testing.js';
 import { ADMIN_TELEGRAM_ID, openWorld, type TestWorld } from './testing.js';
 
@@ -91,5 +92,20 @@ describe('the district fixture exercises what the batch read must keep apart', (
     // The Hà Nội cell held no regular meeting in July, the Tokyo cell none in June.
     expect(dates(june)).toEqual([['2025-06-10 regular', '2025-06-30 extraordinary'], []]);
     expect(dates(july)).toEqual([[], ['2025-07-01 extraordinary', '2025-07-10 regular']]);
+  });
+});
+
+describe('meeting dates in the cell\'s zone', () => {
+  it.each(['Asia/Ho_Chi_Minh', 'Asia/Tokyo', 'Asia/Kathmandu', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Europe/London'])('%s: the same day as isoDateIn, around midnight and daylight-saving changes', (tz) => {
+    const dateOf = localDateIn(tz);
+    const start = Date.UTC(2024, 0, 1);
+    // Every 97 minutes for two years, and one millisecond either side of each local midnight.
+    const instants: number[] = [];
+    for (let ms = start; ms < start + 2 * 366 * 86_400_000; ms += 97 * 60_000) instants.push(ms);
+    for (let day = 0; day < 2 * 366; day++) {
+      const midnight = zonedInstant(isoDateIn(start + day * 86_400_000, tz), '00:00', tz);
+      instants.push(midnight - 1, midnight, midnight + 1);
+    }
+    expect(instants.map(dateOf)).toEqual(instants.map((ms) => isoDateIn(ms, tz)));
   });
 });

@@ -159,6 +159,7 @@ export class SummaryService {
     const cell = { id: row.id, name: row.name, superiorName: row.superiorName, timezone: row.timezone };
     const tz = cell.timezone;
     const today = isoDateIn(this.deps.clock.now(), tz);
+    // The cell's row is at hand (the roll-up lists them all), so its settings are read from it rather than fetched again per cell.
     const settings = readSettings(row.settings);
     const localDate = this.localDates(tz);
     const all: SummaryMeeting[] = (r?.meetings ?? []).map((m) => ({ meetingId: m.id, kind: m.kind, withThematic: m.withThematic, date: localDate(m.startsAt), attendees: m.attendees }));
@@ -195,21 +196,7 @@ export class SummaryService {
   /** The calendar date in `tz` of an instant, with one formatter per zone (a summary converts hundreds of meeting times). */
   private localDates(tz: string): (ms: number) => string {
     let f = this.dateFormats.get(tz);
-    if (!f) {
-      const format = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-      f = (ms: number): string => {
-        let y = '';
-        let m = '';
-        let d = '';
-        for (const p of format.formatToParts(ms)) {
-          if (p.type === 'year') y = p.value;
-          else if (p.type === 'month') m = p.value;
-          else if (p.type === 'day') d = p.value;
-        }
-        return `${y}-${m}-${d}`;
-      };
-      this.dateFormats.set(tz, f);
-    }
+    if (!f) this.dateFormats.set(tz, (f = localDateIn(tz)));
     return f;
   }
 
@@ -307,6 +294,25 @@ export class SummaryService {
 
 /** Local hour from which the scheduled summaries go out. */
 export const DIGEST_HOUR = 8;
+
+/**
+ * The calendar date (yyyy-mm-dd) of an instant in `tz`, as `isoDateIn` gives it, through one
+ * Intl formatter built here instead of a time-zone date object per call (several times faster).
+ */
+export function localDateIn(tz: string): (ms: number) => string {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (ms) => {
+    let y = '';
+    let m = '';
+    let d = '';
+    for (const p of format.formatToParts(ms)) {
+      if (p.type === 'year') y = p.value;
+      else if (p.type === 'month') m = p.value;
+      else if (p.type === 'day') d = p.value;
+    }
+    return `${y.padStart(4, '0')}-${m}-${d}`;
+  };
+}
 
 /** What a summary of `period` reads in `tz`. */
 interface Window {
