@@ -249,7 +249,7 @@ CREATE TABLE `dues_payments` (
 );
 --> statement-breakpoint
 CREATE INDEX `dues_payments_cell_id_month_idx` ON `dues_payments` (`cell_id`,`month`);--> statement-breakpoint
-CREATE INDEX `dues_payments_member_id_month_idx` ON `dues_payments` (`member_id`,`month`);--> statement-breakpoint
+CREATE INDEX `dues_payments_member_id_month_status_amount_idx` ON `dues_payments` (`member_id`,`month`,`status`,`amount`);--> statement-breakpoint
 CREATE TABLE `dues_reliefs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`cell_id` integer NOT NULL,

@@ -260,8 +260,10 @@ export const REMIND_BELOW = 60;
 /** At most this many names on each list. */
 export const LIST_MAX = 5;
 
+const scoreParts = Object.keys(SCORE_WEIGHTS) as ScorePart[];
+
 export function engagementScore(rates: Partial<Record<ScorePart, number>>): EngagementScore | null {
-  const parts = (Object.keys(SCORE_WEIGHTS) as ScorePart[]).filter((k) => rates[k] !== undefined).map((k) => ({ key: k, rate: rates[k] as number, weight: SCORE_WEIGHTS[k] }));
+  const parts = scoreParts.filter((k) => rates[k] !== undefined).map((k) => ({ key: k, rate: rates[k] as number, weight: SCORE_WEIGHTS[k] }));
   const weight = parts.reduce((s, p) => s + p.weight, 0);
   if (weight === 0) return null;
   const total = Math.round((parts.reduce((s, p) => s + p.rate * p.weight, 0) / weight) * 100);
@@ -286,25 +288,36 @@ export function exemptIn(m: SummaryMember, p: SummaryPeriod): boolean {
   return m.exemptions.some((e) => e.from <= p.to && (e.to === null || e.to >= p.from));
 }
 
-function quorumOf(attendees: readonly SummaryAttendee[], rule: 'half' | 'twoThirds'): MeetingLine['quorum'] {
-  const expectedFull = attendees.filter((a) => a.expected && a.membership === 'full');
-  const presentFull = expectedFull.filter((a) => attendedStatus(a.status)).length;
-  const required = Math.max(1, rule === 'half' ? Math.floor(expectedFull.length / 2) + 1 : Math.ceil((expectedFull.length * 2) / 3));
-  return { expectedFull: expectedFull.length, presentFull, required, met: presentFull >= required };
+/** Quorum: present full members against the expected full members, by the cell's rule. */
+function quorumOf(expectedFull: number, presentFull: number, rule: 'half' | 'twoThirds'): MeetingLine['quorum'] {
+  const required = Math.max(1, rule === 'half' ? Math.floor(expectedFull / 2) + 1 : Math.ceil((expectedFull * 2) / 3));
+  return { expectedFull, presentFull, required, met: presentFull >= required };
 }
 
 export function meetingLine(m: SummaryMeeting, rule: 'half' | 'twoThirds'): MeetingLine {
-  const expected = m.attendees.filter((a) => a.expected);
-  const present = expected.filter((a) => attendedStatus(a.status)).length;
+  let expected = 0;
+  let present = 0;
+  let expectedFull = 0;
+  let presentFull = 0;
+  for (const a of m.attendees) {
+    if (!a.expected) continue;
+    const attended = attendedStatus(a.status);
+    expected += 1;
+    if (attended) present += 1;
+    if (a.membership === 'full') {
+      expectedFull += 1;
+      if (attended) presentFull += 1;
+    }
+  }
   return {
     meetingId: m.meetingId,
     kind: m.kind,
     thematic: m.kind === 'thematic' || (m.kind === 'regular' && m.withThematic),
     date: m.date,
-    expected: expected.length,
+    expected,
     present,
-    rate: expected.length ? present / expected.length : null,
-    quorum: quorumOf(m.attendees, rule),
+    rate: expected ? present / expected : null,
+    quorum: quorumOf(expectedFull, presentFull, rule),
   };
 }
 
@@ -325,36 +338,100 @@ export function cadence(meetings: readonly SummaryMeeting[], p: SummaryPeriod, t
 
 /** Three-month rule counts for one member in a calendar year (months that are over, regular meetings only). */
 export function threeMonthCounts(memberId: number, yearMeetings: readonly SummaryMeeting[], yearCharges: readonly SummaryCharge[], today: string): { unexcusedMonths: number; unpaidMonths: number } {
-  const regular = yearMeetings.filter((m) => m.kind === 'regular').map((m) => ({ month: m.date.slice(0, 7), by: new Map(m.attendees.map((a) => [a.memberId, a])) }));
-  return threeMonthFrom(
-    memberId,
-    regular,
-    yearCharges.filter((c) => c.memberId === memberId),
-    today,
-  );
+  const t = tallies([], [], [], yearMeetings, yearCharges, today).get(memberId);
+  return { unexcusedMonths: t?.absentMonths?.size ?? 0, unpaidMonths: t?.unpaidMonths?.size ?? 0 };
 }
 
-function threeMonthFrom(memberId: number, regular: readonly { month: string; by: Map<number, SummaryAttendee> }[], charges: readonly SummaryCharge[], today: string): { unexcusedMonths: number; unpaidMonths: number } {
-  const absent = new Set<string>();
-  for (const m of regular) {
-    const a = m.by.get(memberId);
-    if (a?.expected && unexcusedStatus(a.status)) absent.add(m.month);
+/**
+ * What the summary counts for each member, gathered in one pass over each input (a cell-year is
+ * thousands of attendance rows and charges) instead of one search or one copy per member.
+ */
+interface MemberTally {
+  expected: number;
+  present: number;
+  excused: number;
+  unexcused: number;
+  /** Charges of the period with an amount due, in months already begun; of those, paid in full; what is owed; what was paid on all charges of the period. */
+  duesMonths: number;
+  duesPaidMonths: number;
+  duesOwed: number;
+  duesPaid: number;
+  tasks: number;
+  tasksOnTime: number;
+  tasksLate: number;
+  /** Three-month rule: months (of the year) with an unexcused absence from a regular meeting, and months over and not paid in full. */
+  absentMonths: Set<string> | null;
+  unpaidMonths: Set<string> | null;
+  /** The last meeting (index) whose row was counted, per pass: a member has one row per meeting, and where a list repeats one, only the last counts (as a lookup by member would find it). */
+  meetingSeen: number;
+  regularSeen: number;
+}
+
+const newTally = (): MemberTally => ({ expected: 0, present: 0, excused: 0, unexcused: 0, duesMonths: 0, duesPaidMonths: 0, duesOwed: 0, duesPaid: 0, tasks: 0, tasksOnTime: 0, tasksLate: 0, absentMonths: null, unpaidMonths: null, meetingSeen: -1, regularSeen: -1 });
+
+const isDone = (a: SummaryAssignment): boolean => a.status === 'done' || a.status === 'confirmed';
+
+function tallies(meetings: readonly SummaryMeeting[], charges: readonly SummaryCharge[], assignments: readonly SummaryAssignment[], yearMeetings: readonly SummaryMeeting[], yearCharges: readonly SummaryCharge[], today: string): Map<number, MemberTally> {
+  const out = new Map<number, MemberTally>();
+  const of = (memberId: number): MemberTally => {
+    let t = out.get(memberId);
+    if (!t) out.set(memberId, (t = newTally()));
+    return t;
+  };
+  const currentMonth = today.slice(0, 7);
+  for (const [i, mt] of meetings.entries()) {
+    for (let k = mt.attendees.length - 1; k >= 0; k--) {
+      const a = mt.attendees[k] as SummaryAttendee;
+      const t = of(a.memberId);
+      if (t.meetingSeen === i) continue;
+      t.meetingSeen = i;
+      if (!a.expected) continue;
+      t.expected += 1;
+      if (attendedStatus(a.status)) t.present += 1;
+      else if (excusedStatus(a.status)) t.excused += 1;
+      else if (unexcusedStatus(a.status)) t.unexcused += 1;
+    }
   }
-  const current = today.slice(0, 7);
-  const unpaid = new Set<string>();
-  for (const c of charges) if (c.month < current && c.due !== null && c.due > 0 && c.paid < c.due) unpaid.add(c.month);
-  return { unexcusedMonths: absent.size, unpaidMonths: unpaid.size };
-}
-
-function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const x of xs) {
-    const k = key(x);
-    const list = out.get(k);
-    if (list) list.push(x);
-    else out.set(k, [x]);
+  for (const c of charges) {
+    const t = of(c.memberId);
+    t.duesPaid += c.paid;
+    if (c.due === null || c.due <= 0 || c.month > currentMonth) continue;
+    t.duesMonths += 1;
+    if (c.paid >= c.due) t.duesPaidMonths += 1;
+    t.duesOwed += Math.max(0, c.due - c.paid);
+  }
+  for (const a of assignments) {
+    const t = of(a.memberId);
+    t.tasks += 1;
+    if (isDone(a)) {
+      if (a.doneOn !== null) {
+        if (a.doneOn <= a.deadline) t.tasksOnTime += 1;
+        else t.tasksLate += 1;
+      }
+    } else if (a.deadline < today) t.tasksLate += 1;
+  }
+  for (const [i, mt] of yearMeetings.entries()) {
+    if (mt.kind !== 'regular') continue;
+    const month = mt.date.slice(0, 7);
+    for (let k = mt.attendees.length - 1; k >= 0; k--) {
+      const a = mt.attendees[k] as SummaryAttendee;
+      const t = of(a.memberId);
+      if (t.regularSeen === i) continue;
+      t.regularSeen = i;
+      if (a.expected && unexcusedStatus(a.status)) (t.absentMonths ??= new Set()).add(month);
+    }
+  }
+  for (const c of yearCharges) {
+    if (c.month < currentMonth && c.due !== null && c.due > 0 && c.paid < c.due) (of(c.memberId).unpaidMonths ??= new Set()).add(c.month);
   }
   return out;
+}
+
+/** Amounts due in the period's months already begun, for members of the period. */
+function duesDue(charges: readonly SummaryCharge[], members: ReadonlySet<number>, currentMonth: string): number {
+  let due = 0;
+  for (const c of charges) if (c.month <= currentMonth && c.due !== null && members.has(c.memberId)) due += c.due;
+  return due;
 }
 
 export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3): Summary {
@@ -365,44 +442,19 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
   const people = membersInPeriod(input.members, p).sort((a, b) => byName(a.fullName, b.fullName) || a.memberId - b.memberId);
   const periodMonths = new Set(monthsOf(p));
   const charges = input.charges.filter((c) => periodMonths.has(c.month));
-  const chargesBy = groupBy(charges, (c) => c.memberId);
-  const yearChargesBy = groupBy(input.yearCharges, (c) => c.memberId);
   const inPeriod = new Set(people.map((m) => m.memberId));
-  // Attendance by meeting and member, looked up instead of searched.
-  const attendance = meetings.map((mt) => new Map(mt.attendees.map((a) => [a.memberId, a])));
-  const yearRegular = input.yearMeetings.filter((m) => m.kind === 'regular').map((m) => ({ month: m.date.slice(0, 7), by: new Map(m.attendees.map((a) => [a.memberId, a])) }));
   const assignments = input.assignments.filter((a) => a.status !== 'cancelled' && within(a.deadline, p));
+  const counted = tallies(meetings, charges, assignments, input.yearMeetings, input.yearCharges, input.today);
+  const none = newTally();
 
   const memberLines: MemberLine[] = people.map((m) => {
-    let expected = 0;
-    let present = 0;
-    let excused = 0;
-    let unexcused = 0;
-    for (const byMember of attendance) {
-      const a = byMember.get(m.memberId);
-      if (!a || !a.expected) continue;
-      expected += 1;
-      if (attendedStatus(a.status)) present += 1;
-      else if (excusedStatus(a.status)) excused += 1;
-      else if (unexcusedStatus(a.status)) unexcused += 1;
-    }
-    const all = chargesBy.get(m.memberId) ?? [];
-    const mine = all.filter((c) => c.due !== null && c.due > 0);
-    const dueMonths = mine.filter((c) => c.month <= input.today.slice(0, 7));
-    const paidMonths = dueMonths.filter((c) => c.paid >= (c.due as number)).length;
-    const owed = dueMonths.reduce((s, c) => s + Math.max(0, (c.due as number) - c.paid), 0);
-    const paid = all.reduce((s, c) => s + c.paid, 0);
-    const tasks = assignments.filter((a) => a.memberId === m.memberId);
-    const done = tasks.filter((a) => (a.status === 'done' || a.status === 'confirmed') && a.doneOn !== null);
-    const onTime = done.filter((a) => (a.doneOn as string) <= a.deadline).length;
-    const late = done.length - onTime + tasks.filter((a) => !(a.status === 'done' || a.status === 'confirmed') && a.deadline < input.today).length;
-    const tm = threeMonthFrom(m.memberId, yearRegular, yearChargesBy.get(m.memberId) ?? [], input.today);
+    const t = counted.get(m.memberId) ?? none;
     const exempt = exemptIn(m, p);
     const rates: Partial<Record<ScorePart, number>> = {};
-    if (expected > 0) rates.attendance = present / expected;
-    if (dueMonths.length > 0) rates.dues = paidMonths / dueMonths.length;
-    const judged = onTime + late;
-    if (judged > 0) rates.assignments = onTime / judged;
+    if (t.expected > 0) rates.attendance = t.present / t.expected;
+    if (t.duesMonths > 0) rates.dues = t.duesPaidMonths / t.duesMonths;
+    const judged = t.tasksOnTime + t.tasksLate;
+    if (judged > 0) rates.assignments = t.tasksOnTime / judged;
     if (!exempt) rates.pledge = input.pledged.has(m.memberId) ? 1 : 0;
     return {
       memberId: m.memberId,
@@ -411,23 +463,23 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
       joinedInPeriod: m.joinedOn !== null && m.joinedOn > p.from && m.joinedOn <= p.to,
       leftInPeriod: m.leftOn !== null && within(m.leftOn, p),
       exempt,
-      expected,
-      present,
-      excused,
-      unexcused,
-      duesMonths: dueMonths.length,
-      duesPaidMonths: paidMonths,
-      duesOwedMonths: dueMonths.length - paidMonths,
-      duesOwed: owed,
-      duesPaid: paid,
-      assignments: tasks.length,
-      assignmentsOnTime: onTime,
-      assignmentsLate: late,
+      expected: t.expected,
+      present: t.present,
+      excused: t.excused,
+      unexcused: t.unexcused,
+      duesMonths: t.duesMonths,
+      duesPaidMonths: t.duesPaidMonths,
+      duesOwedMonths: t.duesMonths - t.duesPaidMonths,
+      duesOwed: t.duesOwed,
+      duesPaid: t.duesPaid,
+      assignments: t.tasks,
+      assignmentsOnTime: t.tasksOnTime,
+      assignmentsLate: t.tasksLate,
       pledged: input.pledged.has(m.memberId),
       reviewed: input.reviewed === null || exempt || m.status === 'left' ? null : input.reviewed.has(m.memberId),
       openFeedback: input.openFeedback.get(m.memberId) ?? 0,
-      unexcusedMonths: tm.unexcusedMonths,
-      unpaidMonths: tm.unpaidMonths,
+      unexcusedMonths: t.absentMonths?.size ?? 0,
+      unpaidMonths: t.unpaidMonths?.size ?? 0,
       // Exempt members are not rated (Quy định 366), so they are on neither list.
       score: exempt || m.status === 'left' ? null : engagementScore(rates),
     };
@@ -449,7 +501,7 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
     attendance: { expected, present, rate: expected ? present / expected : null, quorumMet: lines.filter((l) => l.quorum.met).length, quorumCounted: lines.length },
     members: memberLines,
     dues: {
-      due: charges.filter((c) => c.month <= input.today.slice(0, 7) && c.due !== null && inPeriod.has(c.memberId)).reduce((s, c) => s + (c.due as number), 0),
+      due: duesDue(charges, inPeriod, input.today.slice(0, 7)),
       paid: memberLines.reduce((s, m) => s + m.duesPaid, 0),
       memberMonths: memberLines.reduce((s, m) => s + m.duesMonths, 0),
       paidMemberMonths: memberLines.reduce((s, m) => s + m.duesPaidMonths, 0),
@@ -458,7 +510,7 @@ export function summarise(input: SummaryInputs, removalWarnAt = 2, removalAt = 3
       total: assignments.length,
       onTime: memberLines.reduce((s, m) => s + m.assignmentsOnTime, 0),
       late: memberLines.reduce((s, m) => s + m.assignmentsLate, 0),
-      open: assignments.filter((a) => !(a.status === 'done' || a.status === 'confirmed') && a.deadline >= input.today).length,
+      open: assignments.filter((a) => !isDone(a) && a.deadline >= input.today).length,
     },
     pledges: { registered: active.filter((m) => m.pledged).length, of: active.length },
     reviews: input.reviewed === null ? null : { submitted: active.filter((m) => m.reviewed === true).length, of: active.length },

@@ -108,7 +108,8 @@ export const duesPayments = sqliteTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  (t) => [index('dues_payments_cell_id_month_idx').on(t.cellId, t.month), index('dues_payments_member_id_month_idx').on(t.memberId, t.month)],
+  // Status and amount ride along in the member-month index so /tongket sums a member-month's confirmed payments from the index alone.
+  (t) => [index('dues_payments_cell_id_month_idx').on(t.cellId, t.month), index('dues_payments_member_id_month_status_amount_idx').on(t.memberId, t.month, t.status, t.amount)],
 );
 
 /** Every correction of a confirmed payment, with who, when and why. */
