@@ -2,26 +2,20 @@ import ExcelJS from 'exceljs';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import type { PrivilegedAction } from '../domain/roles.js';
 import { LEDGER } from '../reports/dues-ledger.js';
 import type { Caller } from './context.js';
 import { addCollector, duesKit, duesSnapshot, outboxWith, type DuesKit } from './dues.testing.js';
-import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, memberOf, openWorld, seedCell, standingInCell, type CellFixture, type TestPerson, type TestWorld } from './testing.js';
+import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, memberOf, openWorld, seedCell, standingInCell, type CellFixture, type TestPerson, type TestWorld, expectedOutcome, type ActorKind, type Expectation } from './testing.js';
 
 const authCodes: readonly ErrorCode[] = ['AUTH.NOT_ADMIN', 'AUTH.NOT_MEMBER', 'AUTH.FORBIDDEN', 'AUTH.PENDING'];
 const kinds = [...actorKinds, 'collector'] as const;
 type Kind = (typeof kinds)[number];
-type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
 
 /** The permission table, plus the collector flag: an active member charged with collecting dues may do every dues action. */
 function expected(action: PrivilegedAction, kind: Kind): Expectation {
   if (kind === 'collector') return { allowed: true };
-  const actor: Actor = standingInCell[kind];
-  const allowed = permissionTable[action];
-  if (allowed !== 'admin' && actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
+  return expectedOutcome(action, standingInCell[kind as ActorKind]);
 }
 
 interface Fixture {

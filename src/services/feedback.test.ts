@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import { DomainError } from '../domain/errors.js';
+import type { PrivilegedAction } from '../domain/roles.js';
+
 import type { Caller } from './context.js';
 import { featureSnapshot, feedbackWorld, rawBytes, tableRows, type FeedbackWorld } from './feedback.testing.js';
-import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, openWorld, seedCell, standingInCell, T0, type ActorKind, type CellFixture, type TestWorld } from './testing.js';
+import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, openWorld, seedCell, standingInCell, T0, type ActorKind, type CellFixture, type TestWorld, expectedOutcome } from './testing.js';
 
-type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
 
-function expected(action: PrivilegedAction, actor: Actor): Expectation {
-  const allowed = permissionTable[action];
-  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
-  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
-}
+const expected = expectedOutcome;
 
 const HOUR = 3_600_000;
 /** 18:00 in Hà Nội on the fixtures' day: the default digest hour. */

@@ -1,22 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import { DomainError } from '../domain/errors.js';
+import type { PrivilegedAction } from '../domain/roles.js';
+
 import type { Caller } from './context.js';
 import { draft, meetingKit, meetingSnapshot, type MeetingKit } from './meetings.testing.js';
-import { actorKinds, cloneWorld, MINUTE, openWorld, seedCell, standingInCell, T0, type CellFixture, type TestWorld } from './testing.js';
+import { actorKinds, cloneWorld, MINUTE, openWorld, seedCell, standingInCell, T0, type CellFixture, type TestWorld, expectedOutcome } from './testing.js';
 
 /** Every privileged meeting action, for every kind of actor: allowed exactly as the table says; a refusal changes nothing. */
 
-type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
 
-function expected(action: PrivilegedAction, actor: Actor): Expectation {
-  const allowed = permissionTable[action];
-  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
-  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
-}
+const expected = expectedOutcome;
 
 interface Ids {
   future: number;

@@ -1,22 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { permissionTable, privilegedActions, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import { privilegedActions, type PrivilegedAction } from '../domain/roles.js';
 import type { Caller } from './context.js';
-import { actorKinds, cloneWorld, openWorld, seedCell, snapshot, standingInCell, type CellFixture, type TestWorld } from './testing.js';
+import { actorKinds, cloneWorld, openWorld, seedCell, snapshot, standingInCell, type CellFixture, type TestWorld, expectedOutcome } from './testing.js';
 
 const authCodes: readonly ErrorCode[] = ['AUTH.NOT_ADMIN', 'AUTH.NOT_MEMBER', 'AUTH.FORBIDDEN', 'AUTH.PENDING'];
 
-type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
 
 /** Read straight from the permission table (not through `can`), plus which refusal explains it. */
-function expected(action: PrivilegedAction, actor: Actor): Expectation {
-  const allowed = permissionTable[action];
-  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
-  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
-}
+const expected = expectedOutcome;
 
 interface ActionCase {
   name: string;

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import { permissionTable, type PrivilegedAction } from '../domain/roles.js';
 import { currentExemption, type RosterRecord } from '../domain/roster.js';
 import { readRosterFile } from '../reports/roster-files.js';
 import type { MemberRow } from '../store/repos/members.js';
@@ -8,7 +7,7 @@ import type { Caller } from './context.js';
 import { hashCode } from './invites.js';
 import { operatorImporter, type Importer, type PreviewOutcome, type RosterPreview } from './roster.js';
 import { auditRows, count, grid, importRows, rosterKit, rosterSnapshot, type GridRow, type RosterKit } from './roster.testing.js';
-import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, memberOf, MINUTE, openWorld, seedCell, standingInCell, type ActorKind, type CellFixture, type TestPerson, type TestWorld } from './testing.js';
+import { actorKinds, addMember, addPerson, cloneWorld, DAY, errorCode, memberOf, MINUTE, openWorld, seedCell, standingInCell, type ActorKind, type CellFixture, type TestPerson, type TestWorld, expectedOutcome, type Expectation } from './testing.js';
 
 // ---------------------------------------------------------------------------------------------
 // fixture: the usual cell (a member in every role and status), with dues running for March
@@ -131,15 +130,9 @@ function importNames(names: readonly string[]): MemberRow[] {
 // ---------------------------------------------------------------------------------------------
 // who may do what
 
-type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
 
 function expected(action: PrivilegedAction, kind: ActorKind): Expectation {
-  const actor: Actor = standingInCell[kind];
-  const allowed = permissionTable[action];
-  if (allowed !== 'admin' && actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
+  return expectedOutcome(action, standingInCell[kind as ActorKind]);
 }
 
 describe('permissions', () => {

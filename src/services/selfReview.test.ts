@@ -1,18 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
+import { DomainError } from '../domain/errors.js';
+import type { PrivilegedAction } from '../domain/roles.js';
 import type { Caller } from './context.js';
 import { featureSnapshot, feedbackWorld, rawBytes, tableRows, TEST_KEY_A, TEST_KEY_B, writeWholeNote, zipEntry, type FeedbackWorld } from './feedback.testing.js';
-import { actorKinds, cloneWorld, DAY, errorCode, openWorld, seedCell, standingInCell, T0, type ActorKind, type CellFixture, type TestWorld } from './testing.js';
+import { actorKinds, cloneWorld, DAY, errorCode, openWorld, seedCell, standingInCell, T0, type ActorKind, type CellFixture, type TestWorld, expectedOutcome } from './testing.js';
 
-function expected(action: PrivilegedAction, actor: Actor): { allowed: true } | { allowed: false; code: ErrorCode } {
-  const allowed = permissionTable[action];
-  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
-  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
-}
+const expected = expectedOutcome;
 
 const HOUR = 3_600_000;
 const SECRET_TEXT = 'Tôi đã có lúc chưa gương mẫu XQZWV trong việc giữ giờ họp.';

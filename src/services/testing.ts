@@ -10,7 +10,7 @@ import { buildServices } from '../app.js';
 import type { Clock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { isDomainError, type ErrorCode } from '../domain/errors.js';
-import type { Actor, MemberStatus, Role } from '../domain/roles.js';
+import { permissionTable, type Actor, type MemberStatus, type PrivilegedAction, type Role } from '../domain/roles.js';
 import { openStore, type Store } from '../store/db.js';
 import type { CellRow } from '../store/repos/cells.js';
 import type { InviteRow } from '../store/repos/invites.js';
@@ -295,4 +295,16 @@ export function memberOf(f: CellFixture, kind: ActorKind): MemberRow {
   const m = f.members[kind];
   if (!m) throw new Error(`${kind} has no membership in the fixture cell`);
   return m;
+}
+
+export type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
+
+/** What the permission table gives an actor for an action: allowed, or the code of the refusal they hear. */
+export function expectedOutcome(action: PrivilegedAction, actor: Actor): Expectation {
+  const allowed = permissionTable[action];
+  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
+  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
+  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
+  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
+  return { allowed: false, code: 'AUTH.FORBIDDEN' };
 }

@@ -5,12 +5,12 @@
  * ("Là đồng chí X") rather than added twice — from the approval card, from /thanhvien, and by a typed
  * number on Zalo.
  */
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
 import { admin, button, cli, createCell, linkZalo, numberOf, startWorld, textOf, type World } from './harness.js';
+import { sql } from './meetings-harness.js';
 
 const secretary = admin;
 const A = 'Nguyễn Văn An';
@@ -20,14 +20,8 @@ const D = 'Phạm Thị Duyên';
 const E = 'Võ Minh Tâm';
 const CELL = 'Chi bộ Phòng Tổ chức';
 
-function db<T>(w: World, fn: (d: Database.Database) => T): T {
-  const d = new Database(w.dbPath, { readonly: true });
-  try {
-    return fn(d);
-  } finally {
-    d.close();
-  }
-}
+/** Reads the bot's database (the shared helper opens it for a moment, with a busy timeout). */
+const db = sql;
 
 interface MemberLine {
   id: number;

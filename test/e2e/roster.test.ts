@@ -3,7 +3,6 @@
  * The secretary downloads the template, fills 100 members, sends it back, previews, imports;
  * bad files are refused with every problem named; personal invites join members on both channels.
  */
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { readRosterFile, rosterVocabulary } from '../../src/reports/roster-files
 import type { FakeUser, SentCall } from '../fakes/telegram.js';
 import { unzipEntry } from './dues-world.js';
 import { admin, button, cli, createCell, numberOf, startWorld, textOf, type World } from './harness.js';
-import { setRole } from './meetings-harness.js';
+import { setRole, sql } from './meetings-harness.js';
 
 const vocab = rosterVocabulary(new Translator('vi'));
 
@@ -55,14 +54,8 @@ async function filled(template: Buffer, rows: Row[], extraHeader?: string, extra
 const secretary = admin;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function db<T>(w: World, fn: (d: Database.Database) => T): T {
-  const d = new Database(w.dbPath, { readonly: true });
-  try {
-    return fn(d);
-  } finally {
-    d.close();
-  }
-}
+/** Reads the bot's database (the shared helper opens it for a moment, with a busy timeout). */
+const db = sql;
 
 const activeCount = (w: World): number => db(w, (d) => (d.prepare("SELECT count(*) AS n FROM members WHERE status = 'active'").get() as { n: number }).n);
 const memberByName = (w: World, name: string) =>
