@@ -793,14 +793,14 @@ class FakeTelegramServer implements FakeTelegram {
     return this.calls.filter((c) => c.ok && SEND_METHODS.has(c.method) && (chatId === undefined || chatOf(c) === chatId));
   }
 
-  waitFor(pred: (c: SentCall) => boolean, timeoutMs = 10_000): Promise<SentCall> {
+  waitFor(pred: (c: SentCall) => boolean, timeoutMs = 20_000): Promise<SentCall> {
     return this.awaitCall((c) => pred(c), timeoutMs, (i) => {
       const chatId = chatOf(this.calls[i] as SentCall);
       if (Number.isFinite(chatId)) this.cursors.set(chatId, Math.max(this.cursors.get(chatId) ?? 0, i + 1));
     }, () => `waitFor(${pred.toString().slice(0, 100)})`);
   }
 
-  waitForText(chatId: number, includes: string | RegExp, timeoutMs = 10_000): Promise<SentCall> {
+  waitForText(chatId: number, includes: string | RegExp, timeoutMs = 20_000): Promise<SentCall> {
     const from = this.cursors.get(chatId) ?? 0;
     const matches = (s: string): boolean => (typeof includes === 'string' ? s.includes(includes) : includes.test(s));
     const test = (c: SentCall, i: number): boolean => {

@@ -60,7 +60,8 @@ type Handler = (params: Json, res: ServerResponse) => unknown;
 type Outcome = { ok: true; result: unknown } | { ok: false; error: ZaloError };
 
 const DEFAULT_TOKEN = '1234567890:ZALOTESTSECRET';
-const DEFAULT_WAIT_MS = 10_000;
+// Generous: on a loaded two-core machine the bot can take several seconds to answer; a real failure still fails.
+const DEFAULT_WAIT_MS = 20_000;
 const DEFAULT_POLL_SECONDS = 30; // the platform's documented getUpdates default
 const MAX_TEXT = 2000;
 const NO_RESULT = Symbol('no result'); // sendChatAction answers a bare {ok:true}
