@@ -157,11 +157,10 @@ export class SummaryService {
 
   private summariseCell(row: CellRow, period: SummaryPeriod, w: Window, r: SummaryRecords | undefined): CellSummary {
     const cell = { id: row.id, name: row.name, superiorName: row.superiorName, timezone: row.timezone };
-    const tz = cell.timezone;
-    const today = isoDateIn(this.deps.clock.now(), tz);
+    const localDate = this.localDates(cell.timezone);
+    const today = localDate(this.deps.clock.now());
     // The cell's row is at hand (the roll-up lists them all), so its settings are read from it rather than fetched again per cell.
     const settings = readSettings(row.settings);
-    const localDate = this.localDates(tz);
     const all: SummaryMeeting[] = (r?.meetings ?? []).map((m) => ({ meetingId: m.id, kind: m.kind, withThematic: m.withThematic, date: localDate(m.startsAt), attendees: m.attendees }));
     const charges = r?.charges ?? [];
     const periodMonths = new Set(monthsOf(period));
