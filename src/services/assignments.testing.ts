@@ -3,8 +3,6 @@
  * services built over a `TestWorld` the way src/modules.ts builds them, a snapshot of every table
  * they write, and the permission-table expectation. Not imported by the bot.
  */
-import type { ErrorCode } from '../domain/errors.js';
-import { permissionTable, type Actor, type PrivilegedAction } from '../domain/roles.js';
 import type { Store } from '../store/db.js';
 import { AssignmentRepo } from '../store/repos/assignments.js';
 import { MonthlyCheckRepo } from '../store/repos/monthlyCheck.js';
@@ -17,7 +15,7 @@ import { inputIndicators } from './indicators-inputs.js';
 import { MonthlyCheckService, type ClosedMeetings } from './monthlyCheck.js';
 import { PledgeService } from './pledges.js';
 import { ResidenceService } from './residence.js';
-import type { Row, TestWorld } from './testing.js';
+import { expectedOutcome, type Expectation, type Row, type TestWorld } from './testing.js';
 
 export type ClosedMeetingRow = ReturnType<ClosedMeetings['closedSince']>[number];
 
@@ -60,17 +58,9 @@ export function inputSnapshot(store: Store): InputSnapshot {
   return { tables: out, auditCount: Number(store.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get()) };
 }
 
-export type Expectation = { allowed: true } | { allowed: false; code: ErrorCode };
-
-/** Read straight from the permission table, plus which refusal explains it. */
-export function expectedFor(action: PrivilegedAction, actor: Actor): Expectation {
-  const allowed = permissionTable[action];
-  if (allowed === 'admin') return actor.isAdmin ? { allowed: true } : { allowed: false, code: 'AUTH.NOT_ADMIN' };
-  if (actor.status === 'active' && actor.role !== null && allowed.includes(actor.role)) return { allowed: true };
-  if (actor.status === 'pending') return { allowed: false, code: 'AUTH.PENDING' };
-  if (actor.status !== 'active') return { allowed: false, code: 'AUTH.NOT_MEMBER' };
-  return { allowed: false, code: 'AUTH.FORBIDDEN' };
-}
+/** Read straight from the permission table, plus which refusal explains it (the shared rule). */
+export const expectedFor = expectedOutcome;
+export type { Expectation };
 
 /** Outbox rows (parsed) for one person, newest last. */
 export function outboxFor(store: Store, personId: number): { key: string; text: string; choices: string[] }[] {
